@@ -1,0 +1,367 @@
+//! numpy dtype strings (`"<i4"`, `">f8"`, `"|u1"`, `"|b1"`, `"<f2"`, ...) and the element types
+//! they describe.
+//!
+//! Output follows numpy's `dtype.str` exactly: one-byte types print with `|`, wider ones with
+//! `<` or `>`. Input accepts what `numpy.dtype(...)` accepts for these types: the `.str` forms,
+//! `=` (native, which is little-endian on every platform this crate targets), bare codes
+//! (`"i4"`, `"f"`, `"?"`), and names (`"int32"`, `"float64"`, `"bool"`).
+
+use crate::error::{Error, Result};
+use std::fmt;
+use std::str::FromStr;
+
+/// The kind of an element, numpy's `dtype.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `b`: numpy bool, one byte, 0 or 1.
+    Bool,
+    /// `i`: two's-complement signed integer.
+    Int,
+    /// `u`: unsigned integer.
+    UInt,
+    /// `f`: IEEE 754 binary float (half, single, double).
+    Float,
+}
+
+impl Kind {
+    /// numpy's one-letter kind code.
+    pub fn code(self) -> char {
+        match self {
+            Kind::Bool => 'b',
+            Kind::Int => 'i',
+            Kind::UInt => 'u',
+            Kind::Float => 'f',
+        }
+    }
+}
+
+/// Byte order of a multi-byte element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ByteOrder {
+    Little,
+    Big,
+    /// One-byte types, which numpy prints with `|`.
+    NotApplicable,
+}
+
+/// A numeric numpy dtype: kind, item size in bytes and byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DType {
+    kind: Kind,
+    itemsize: u8,
+    order: ByteOrder,
+}
+
+impl DType {
+    pub const BOOL: DType = DType::new_unchecked(Kind::Bool, 1, ByteOrder::NotApplicable);
+    pub const I1: DType = DType::new_unchecked(Kind::Int, 1, ByteOrder::NotApplicable);
+    pub const U1: DType = DType::new_unchecked(Kind::UInt, 1, ByteOrder::NotApplicable);
+    pub const I2: DType = DType::new_unchecked(Kind::Int, 2, ByteOrder::Little);
+    pub const U2: DType = DType::new_unchecked(Kind::UInt, 2, ByteOrder::Little);
+    pub const I4: DType = DType::new_unchecked(Kind::Int, 4, ByteOrder::Little);
+    pub const U4: DType = DType::new_unchecked(Kind::UInt, 4, ByteOrder::Little);
+    pub const I8: DType = DType::new_unchecked(Kind::Int, 8, ByteOrder::Little);
+    pub const U8: DType = DType::new_unchecked(Kind::UInt, 8, ByteOrder::Little);
+    pub const F2: DType = DType::new_unchecked(Kind::Float, 2, ByteOrder::Little);
+    pub const F4: DType = DType::new_unchecked(Kind::Float, 4, ByteOrder::Little);
+    pub const F8: DType = DType::new_unchecked(Kind::Float, 8, ByteOrder::Little);
+
+    const fn new_unchecked(kind: Kind, itemsize: u8, order: ByteOrder) -> Self {
+        DType {
+            kind,
+            itemsize,
+            order,
+        }
+    }
+
+    /// Builds a dtype, checking that numpy has it. One-byte types ignore `order`.
+    pub fn new(kind: Kind, itemsize: usize, order: ByteOrder) -> Result<Self> {
+        let ok = match kind {
+            Kind::Bool => itemsize == 1,
+            Kind::Int | Kind::UInt => matches!(itemsize, 1 | 2 | 4 | 8),
+            Kind::Float => matches!(itemsize, 2 | 4 | 8),
+        };
+        if !ok {
+            return Err(Error::DType {
+                dtype: format!("{}{}", kind.code(), itemsize),
+                message: "no such numeric type (bool: 1 byte; ints: 1, 2, 4, 8; floats: 2, 4, 8)"
+                    .into(),
+            });
+        }
+        let order = match (itemsize, order) {
+            (1, _) => ByteOrder::NotApplicable,
+            (_, ByteOrder::NotApplicable) => ByteOrder::Little,
+            (_, o) => o,
+        };
+        Ok(DType::new_unchecked(kind, itemsize as u8, order))
+    }
+
+    /// numpy's `dtype.kind`.
+    pub fn kind(self) -> Kind {
+        self.kind
+    }
+
+    /// Bytes per element.
+    pub fn itemsize(self) -> usize {
+        self.itemsize as usize
+    }
+
+    /// Byte order (`NotApplicable` for one-byte types).
+    pub fn byte_order(self) -> ByteOrder {
+        self.order
+    }
+
+    /// True when elements are stored in this machine's order (always true for one-byte types).
+    pub fn is_native(self) -> bool {
+        match self.order {
+            ByteOrder::NotApplicable => true,
+            ByteOrder::Little => cfg!(target_endian = "little"),
+            ByteOrder::Big => cfg!(target_endian = "big"),
+        }
+    }
+
+    /// The same kind and size in the given byte order (unchanged for one-byte types).
+    pub fn with_order(self, order: ByteOrder) -> Self {
+        if self.itemsize == 1 {
+            self
+        } else if order == ByteOrder::NotApplicable {
+            DType {
+                order: ByteOrder::Little,
+                ..self
+            }
+        } else {
+            DType { order, ..self }
+        }
+    }
+
+    /// The same kind and size in this machine's byte order.
+    pub fn to_native(self) -> Self {
+        if cfg!(target_endian = "little") {
+            self.with_order(ByteOrder::Little)
+        } else {
+            self.with_order(ByteOrder::Big)
+        }
+    }
+
+    /// True for floating-point dtypes.
+    pub fn is_float(self) -> bool {
+        self.kind == Kind::Float
+    }
+
+    /// True for signed and unsigned integer dtypes (not bool).
+    pub fn is_integer(self) -> bool {
+        matches!(self.kind, Kind::Int | Kind::UInt)
+    }
+
+    /// numpy's `dtype.str`, e.g. `"<i4"`, `"|u1"`, `">f8"`.
+    pub fn to_numpy_str(self) -> String {
+        self.to_string()
+    }
+
+    /// Parses what `numpy.dtype(s)` accepts for numeric types (see the module docs).
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = |message: &str| Error::DType {
+            dtype: s.to_string(),
+            message: message.to_string(),
+        };
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(bad("empty dtype string"));
+        }
+        if let Some(d) = Self::from_name(t) {
+            return Ok(d);
+        }
+        let (order, rest) = match t.as_bytes()[0] {
+            b'<' => (Some(ByteOrder::Little), &t[1..]),
+            b'>' => (Some(ByteOrder::Big), &t[1..]),
+            b'=' => (
+                Some(if cfg!(target_endian = "little") {
+                    ByteOrder::Little
+                } else {
+                    ByteOrder::Big
+                }),
+                &t[1..],
+            ),
+            b'|' => (None, &t[1..]),
+            _ => (None, t),
+        };
+        let (kind, size) = Self::from_code(rest).ok_or_else(|| {
+            if rest.starts_with(['U', 'S', 'O', 'M', 'm', 'V', 'c', 'a']) {
+                bad("only bool, integer and float dtypes are supported")
+            } else {
+                bad("not a numpy dtype string (expected e.g. \"<i4\", \"|u1\", \">f8\", \"int32\")")
+            }
+        })?;
+        let order = order.unwrap_or(if cfg!(target_endian = "little") {
+            ByteOrder::Little
+        } else {
+            ByteOrder::Big
+        });
+        DType::new(kind, size, order).map_err(|_| bad("unsupported item size"))
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Some(
+            match name {
+                "bool" | "bool_" | "bool8" => DType::BOOL,
+                "int8" | "byte" => DType::I1,
+                "uint8" | "ubyte" => DType::U1,
+                "int16" | "short" => DType::I2,
+                "uint16" | "ushort" => DType::U2,
+                "int32" | "intc" => DType::I4,
+                "uint32" | "uintc" => DType::U4,
+                "int64" | "int" | "long" | "longlong" | "intp" => DType::I8,
+                "uint64" | "uint" | "ulong" | "ulonglong" | "uintp" => DType::U8,
+                "float16" | "half" => DType::F2,
+                "float32" | "single" => DType::F4,
+                "float64" | "float" | "double" => DType::F8,
+                _ => return None,
+            }
+            .to_native(),
+        )
+    }
+
+    fn from_code(code: &str) -> Option<(Kind, usize)> {
+        Some(match code {
+            "?" | "b1" => (Kind::Bool, 1),
+            "b" | "i1" => (Kind::Int, 1),
+            "B" | "u1" => (Kind::UInt, 1),
+            "h" | "i2" => (Kind::Int, 2),
+            "H" | "u2" => (Kind::UInt, 2),
+            "i" | "i4" => (Kind::Int, 4),
+            "I" | "u4" => (Kind::UInt, 4),
+            "l" | "q" | "p" | "i8" => (Kind::Int, 8),
+            "L" | "Q" | "P" | "u8" => (Kind::UInt, 8),
+            "e" | "f2" => (Kind::Float, 2),
+            "f" | "f4" => (Kind::Float, 4),
+            "d" | "f8" => (Kind::Float, 8),
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let order = match self.order {
+            ByteOrder::Little => '<',
+            ByteOrder::Big => '>',
+            ByteOrder::NotApplicable => '|',
+        };
+        write!(f, "{order}{}{}", self.kind.code(), self.itemsize)
+    }
+}
+
+impl FromStr for DType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        DType::parse(s)
+    }
+}
+
+impl serde::Serialize for DType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DType::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A Rust element type with a numpy dtype, in native byte order.
+///
+/// Implemented for `i8`..`u64`, [`half::f16`], `f32`, `f64`. numpy's bool is one byte that is
+/// 0 or 1; use `u8` storage with [`DType::BOOL`] for it.
+pub trait Element: bytemuck::Pod + Send + Sync + PartialEq + fmt::Debug + 'static {
+    /// The native-order dtype of this type.
+    const DTYPE: DType;
+}
+
+macro_rules! element {
+    ($($t:ty => $d:expr),* $(,)?) => {$(
+        impl Element for $t {
+            const DTYPE: DType = $d;
+        }
+    )*};
+}
+
+#[cfg(target_endian = "little")]
+element! {
+    i8 => DType::I1, u8 => DType::U1, i16 => DType::I2, u16 => DType::U2,
+    i32 => DType::I4, u32 => DType::U4, i64 => DType::I8, u64 => DType::U8,
+    half::f16 => DType::F2, f32 => DType::F4, f64 => DType::F8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_numpy_str() {
+        let cases = [
+            (DType::BOOL, "|b1"),
+            (DType::I1, "|i1"),
+            (DType::U1, "|u1"),
+            (DType::I2, "<i2"),
+            (DType::U8, "<u8"),
+            (DType::F2, "<f2"),
+            (DType::F8.with_order(ByteOrder::Big), ">f8"),
+            (DType::U1.with_order(ByteOrder::Big), "|u1"),
+        ];
+        for (d, s) in cases {
+            assert_eq!(d.to_string(), s);
+            assert_eq!(DType::parse(s).unwrap(), d, "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_numpy_spellings() {
+        let cases = [
+            ("int32", "<i4"),
+            ("float64", "<f8"),
+            ("bool", "|b1"),
+            ("?", "|b1"),
+            ("=i4", "<i4"),
+            ("i4", "<i4"),
+            (">i1", "|i1"),
+            ("<u1", "|u1"),
+            ("f", "<f4"),
+            ("d", "<f8"),
+            ("e", "<f2"),
+            ("float16", "<f2"),
+            (">u2", ">u2"),
+            ("uint64", "<u8"),
+            ("B", "|u1"),
+            ("b", "|i1"),
+            ("int", "<i8"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(DType::parse(input).unwrap().to_string(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_numeric_and_garbage() {
+        for s in [
+            "", "<U4", "|S3", "|O", "<M8[ns]", "i3", "f16", "<b2", "x", "<c8", "int33",
+        ] {
+            let err = DType::parse(s).unwrap_err().to_string();
+            assert!(err.contains(&format!("{s:?}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn properties() {
+        let d = DType::parse(">i2").unwrap();
+        assert_eq!(d.itemsize(), 2);
+        assert_eq!(d.kind(), Kind::Int);
+        assert_eq!(d.byte_order(), ByteOrder::Big);
+        assert!(!d.is_native());
+        assert_eq!(d.to_native().to_string(), "<i2");
+        assert_eq!(<f32 as Element>::DTYPE, DType::F4);
+        assert_eq!(<half::f16 as Element>::DTYPE, DType::F2);
+    }
+}
