@@ -3,4 +3,5 @@
 //! Every kernel is a safe function over slices. The scalar reference of each kernel is public
 //! (`*_scalar`) because it is the test oracle for every SIMD path.
 
+pub mod bitshuffle;
 pub mod shuffle;
