@@ -3,6 +3,7 @@
 //! libraries' internal buffers are bounded separately by their own settings).
 
 #[path = "support/configs.rs"]
+#[allow(dead_code)] // the round-trip kind is for the property tests
 mod configs;
 
 use chunkcodec::{get_codec, registered_ids, DType};
