@@ -3,7 +3,6 @@
 //! libraries' internal buffers are bounded separately by their own settings).
 
 #[path = "support/configs.rs"]
-#[allow(dead_code)] // the round-trip kind is for the property tests
 mod configs;
 
 use chunkcodec::{get_codec, registered_ids, DType};
@@ -75,7 +74,17 @@ fn decoders_stay_within_the_limit() {
         }
         let codec = get_codec(&cfg).unwrap();
         let dtype = DType::parse(s.dtype).unwrap();
-        let enc = codec.encode(&data, dtype).unwrap();
+        let enc = match codec.encode(&data, dtype) {
+            Ok(e) => e,
+            // Lossy filters may refuse values they cannot represent (fixedscaleoffset: NaN and
+            // out-of-range values are errors, not numpy's platform garbage).
+            Err(chunkcodec::Error::InvalidInput { .. })
+                if s.roundtrip == configs::Roundtrip::Lossy =>
+            {
+                continue
+            }
+            Err(e) => panic!("{}: {e}", s.config),
+        };
         for limit in [0usize, 1000, 1 << 20] {
             let (r, peak) = peak_during(|| codec.decode_limited(&enc, limit));
             assert!(

@@ -56,6 +56,9 @@ fn loaded() -> Vec<Loaded> {
 fn data_strategy() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..3000),
+        // f64 values in the range the fixedscaleoffset sample can represent.
+        proptest::collection::vec(1000.0f64..7000.0, 0..400)
+            .prop_map(|v| v.iter().flat_map(|x| x.to_le_bytes()).collect()),
         (proptest::collection::vec(any::<u8>(), 1..16), 0usize..4000).prop_map(|(pat, n)| pat
             .iter()
             .cycle()
@@ -75,6 +78,16 @@ fn data_strategy() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Truncates to whole elements of the dtype and, for shuffle, of its element size.
+/// Encodes, allowing lossy codecs to reject values they cannot represent (fixedscaleoffset
+/// refuses NaN and out-of-range values instead of writing numpy's platform garbage).
+fn encode(l: &Loaded, data: &[u8]) -> Option<Vec<u8>> {
+    match l.codec.encode(data, l.dtype) {
+        Ok(e) => Some(e),
+        Err(Error::InvalidInput { .. }) if l.roundtrip == Roundtrip::Lossy => None,
+        Err(e) => panic!("{}: encode of {} bytes: {e}", l.config, data.len()),
+    }
+}
+
 fn whole_elements(mut data: Vec<u8>, dtype: DType, config: &str) -> Vec<u8> {
     let v: serde_json::Value = serde_json::from_str(config).unwrap();
     let es = v["elementsize"].as_u64().unwrap_or(1).max(1) as usize;
@@ -119,8 +132,7 @@ proptest! {
     fn roundtrip_and_decode_into(data in data_strategy()) {
         for l in loaded() {
             let data = whole_elements(data.clone(), l.dtype, l.config);
-            let enc = l.codec.encode(&data, l.dtype)
-                .unwrap_or_else(|e| panic!("{}: encode of {} bytes: {e}", l.config, data.len()));
+            let Some(enc) = encode(&l, &data) else { continue };
             let dec = l.codec.decode_limited(&enc, data.len())
                 .unwrap_or_else(|e| panic!("{}: decode: {e}", l.config));
             prop_assert_eq!(dec.len(), data.len(), "{}", l.config);
@@ -162,7 +174,7 @@ proptest! {
     ) {
         for l in loaded() {
             let data = whole_elements(data.clone(), l.dtype, l.config);
-            let Ok(enc) = l.codec.encode(&data, l.dtype) else { continue };
+            let Some(enc) = encode(&l, &data) else { continue };
             if enc.is_empty() {
                 continue;
             }
@@ -178,7 +190,9 @@ proptest! {
             let cut = cut.index(enc.len());
             let truncated = &enc[..cut];
             let r = l.codec.decode_limited(truncated, data.len().max(1) * 2);
-            if !FILTER_IDS.contains(&id) && !data.is_empty() {
+            // An empty gzip/bz2 stream is valid (numcodecs decodes b"" to b""); any other
+            // truncation of a framed codec's output must be detected.
+            if !FILTER_IDS.contains(&id) && !data.is_empty() && (cut > 0 || r.as_ref().map_or(true, |o| !o.is_empty())) {
                 prop_assert!(r.is_err(), "{}: truncated to {cut} of {} bytes and still decoded", l.config, enc.len());
             }
         }
@@ -190,7 +204,9 @@ fn too_small_limit_is_too_large_error() {
     let data: Vec<u8> = (0..20_000u32).flat_map(|i| (i / 7).to_le_bytes()).collect();
     for l in loaded() {
         let data = whole_elements(data.clone(), l.dtype, l.config);
-        let enc = l.codec.encode(&data, l.dtype).unwrap();
+        let Some(enc) = encode(&l, &data) else {
+            continue;
+        };
         let err = l.codec.decode_limited(&enc, 1000).expect_err(l.config);
         assert!(
             matches!(err, Error::TooLarge { .. }) || matches!(err, Error::Corrupt { .. }),
@@ -207,7 +223,9 @@ fn codecs_are_thread_safe_and_deterministic() {
         .collect();
     for l in loaded() {
         let data = whole_elements(data.clone(), l.dtype, l.config);
-        let enc = l.codec.encode(&data, l.dtype).unwrap();
+        let Some(enc) = encode(&l, &data) else {
+            continue;
+        };
         let dec = l.codec.decode(&enc).unwrap();
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..4)
