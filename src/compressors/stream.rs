@@ -1,0 +1,223 @@
+//! Bounded output for streaming decoders (zlib, gzip, bz2, lzma, zstd): the decoded size is
+//! only known at the end of the stream, so output goes to a [`Sink`] that either grows up to the
+//! caller's limit (`decode_limited`) or fills a caller's buffer of the exact size (`decode_into`).
+//! Neither ever holds or writes more than `limit + 1` / `out.len()` bytes, so a small input that
+//! inflates to gigabytes stops at the limit.
+
+use crate::error::{Error, Result};
+
+/// Growth never starts below this many bytes.
+const MIN_GROW: usize = 64 * 1024;
+/// The first allocation for an unknown size is at most this big (then doubling).
+const MAX_FIRST_GUESS: usize = 64 * 1024 * 1024;
+
+/// Where a streaming decoder writes.
+pub(crate) enum Sink<'a> {
+    /// A vector that grows (zero-filled) up to `limit + 1` bytes; `len` bytes are decoded.
+    Grow {
+        codec: &'static str,
+        buf: Vec<u8>,
+        len: usize,
+        limit: usize,
+    },
+    /// The caller's buffer; when it is full a one-byte probe detects extra output.
+    Fixed {
+        codec: &'static str,
+        out: &'a mut [u8],
+        len: usize,
+        probe: [u8; 1],
+    },
+}
+
+impl<'a> Sink<'a> {
+    /// A growing sink whose first allocation is `guess` bytes (clamped to `limit + 1` and
+    /// [`MAX_FIRST_GUESS`] unless `exact_guess`, for sizes read from a validated header).
+    pub(crate) fn grow(codec: &'static str, limit: usize, guess: usize, exact_guess: bool) -> Self {
+        let cap = limit.saturating_add(1);
+        let first = if exact_guess {
+            guess.min(cap)
+        } else {
+            guess
+                .clamp(MIN_GROW.min(cap), MAX_FIRST_GUESS.max(MIN_GROW))
+                .min(cap)
+        };
+        Sink::Grow {
+            codec,
+            buf: vec![0; first],
+            len: 0,
+            limit,
+        }
+    }
+
+    /// A sink writing exactly into `out`.
+    pub(crate) fn fixed(codec: &'static str, out: &'a mut [u8]) -> Self {
+        Sink::Fixed {
+            codec,
+            out,
+            len: 0,
+            probe: [0],
+        }
+    }
+
+    /// Bytes decoded so far.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Sink::Grow { len, .. } | Sink::Fixed { len, .. } => *len,
+        }
+    }
+
+    /// Free space for the next decoder step; never empty.
+    pub(crate) fn space(&mut self) -> Result<&mut [u8]> {
+        match self {
+            Sink::Grow {
+                codec,
+                buf,
+                len,
+                limit,
+            } => {
+                if *len > *limit {
+                    return Err(Error::too_large(codec, *len as u64, *limit));
+                }
+                if *len == buf.len() {
+                    let cap = limit.saturating_add(1);
+                    let new_len = buf.len().saturating_mul(2).max(MIN_GROW).min(cap);
+                    buf.resize(new_len, 0);
+                }
+                Ok(buf.get_mut(*len..).unwrap_or_default())
+            }
+            Sink::Fixed {
+                out, len, probe, ..
+            } => {
+                if *len < out.len() {
+                    Ok(out.get_mut(*len..).unwrap_or_default())
+                } else {
+                    Ok(&mut probe[..])
+                }
+            }
+        }
+    }
+
+    /// Records that the last step wrote `n` bytes into the space it was given.
+    pub(crate) fn commit(&mut self, n: usize) -> Result<()> {
+        match self {
+            Sink::Grow {
+                codec, len, limit, ..
+            } => {
+                *len += n;
+                if *len > *limit {
+                    return Err(Error::too_large(codec, *len as u64, *limit));
+                }
+            }
+            Sink::Fixed {
+                codec, out, len, ..
+            } => {
+                if *len >= out.len() && n > 0 {
+                    // The decoded data goes on past the end of `out`.
+                    return Err(Error::output_size(codec, out.len() + n, out.len()));
+                }
+                *len += n;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets output past `len` (a trailing stream that turned out to be garbage).
+    pub(crate) fn rollback(&mut self, to: usize) {
+        match self {
+            Sink::Grow { len, .. } | Sink::Fixed { len, .. } => *len = (*len).min(to),
+        }
+    }
+
+    /// Ends decoding: the decoded bytes (`Grow`), or a check that `out` was filled exactly.
+    pub(crate) fn finish(self) -> Result<Vec<u8>> {
+        match self {
+            Sink::Grow { mut buf, len, .. } => {
+                buf.truncate(len);
+                Ok(buf)
+            }
+            Sink::Fixed {
+                codec, out, len, ..
+            } => {
+                if len != out.len() {
+                    return Err(Error::output_size(codec, len, out.len()));
+                }
+                Ok(Vec::new())
+            }
+        }
+    }
+}
+
+/// One step of a streaming decoder: decode from `input` into `output`.
+pub(crate) struct Step {
+    /// Input bytes consumed.
+    pub consumed: usize,
+    /// Output bytes written.
+    pub produced: usize,
+    /// The stream (member, frame) ended.
+    pub done: bool,
+}
+
+/// Runs `step` until the stream ends; returns the input bytes consumed. A stream that stops
+/// making progress before its end is truncated: a [`Error::Corrupt`] error.
+pub(crate) fn run_stream(
+    codec: &'static str,
+    input: &[u8],
+    sink: &mut Sink<'_>,
+    mut step: impl FnMut(&[u8], &mut [u8]) -> Result<Step>,
+) -> Result<usize> {
+    let mut pos = 0usize;
+    loop {
+        let rest = input.get(pos..).unwrap_or_default();
+        let space = sink.space()?;
+        let s = step(rest, space)?;
+        pos += s.consumed;
+        sink.commit(s.produced)?;
+        if s.done {
+            return Ok(pos);
+        }
+        if s.consumed == 0 && s.produced == 0 {
+            return Err(Error::corrupt(
+                codec,
+                "the stream is truncated (input ended before the end-of-stream marker)",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grow_stops_at_limit() {
+        let mut s = Sink::grow("t", 10, 4, true);
+        let sp = s.space().unwrap();
+        assert_eq!(sp.len(), 4);
+        s.commit(4).unwrap();
+        let sp = s.space().unwrap();
+        assert_eq!(sp.len(), 7, "grows to limit + 1 at most");
+        s.commit(6).unwrap();
+        assert!(matches!(s.commit(1), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn fixed_probe_detects_extra_output() {
+        let mut out = [0u8; 3];
+        let mut s = Sink::fixed("t", &mut out);
+        assert_eq!(s.space().unwrap().len(), 3);
+        s.commit(3).unwrap();
+        assert_eq!(s.space().unwrap().len(), 1);
+        assert!(matches!(s.commit(1), Err(Error::OutputSize { .. })));
+        let mut out = [0u8; 3];
+        let mut s = Sink::fixed("t", &mut out);
+        s.commit(2).unwrap();
+        assert!(matches!(
+            s.finish(),
+            Err(Error::OutputSize {
+                expected: 2,
+                found: 3,
+                ..
+            })
+        ));
+    }
+}
