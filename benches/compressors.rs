@@ -11,6 +11,9 @@
 //! scripts/bench_numcodecs_compressors.py --run-bench
 //! ```
 //!
+//! With `--run-bench` the script runs this bench once per (codec, array) pair between two
+//! numcodecs timings of the same pair, so both sides see the same machine load.
+//!
 //! lz4 is C liblz4 1.10 (lz4-sys): lz4_flex 0.14 decompresses shuffled numeric data 3-13x
 //! slower (`shared/reference/simd-anchors.md` §7), so it is not a candidate.
 
@@ -113,8 +116,17 @@ fn bench(c: &mut Criterion) {
         }
         g.finish();
     }
+    // CHUNKCODEC_BENCH_ONLY=codec:array limits the setup work (encoding) to one pair; the
+    // numcodecs script uses it to interleave its timings with ours.
+    let only = std::env::var("CHUNKCODEC_BENCH_ONLY").ok();
     for (cname, codec) in &codecs {
         for (name, dtype, data) in &arrays {
+            if only
+                .as_ref()
+                .is_some_and(|o| *o != format!("{cname}:{name}"))
+            {
+                continue;
+            }
             let enc = codec.encode(data, *dtype).unwrap();
             eprintln!(
                 "{cname} {name}: ratio {:.3}",

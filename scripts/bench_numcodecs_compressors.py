@@ -3,9 +3,10 @@
 then ours/numcodecs speed ratios from criterion's medians.
 
   1. writes target/bench-data/{f32_signal,i32_counter}.bin (numpy; the bench reads them);
-  2. with --run-bench, runs `cargo bench --bench compressors` (short criterion settings);
-  3. times numcodecs (median of --repeat timeit repeats, each >= ~0.2 s) for encode, decode
+  2. times numcodecs (median of --repeat timeit repeats, each >= ~0.2 s) for encode, decode
      and decode into a preallocated out, plus a memcpy (np.copyto) baseline;
+  3. with --run-bench, runs `cargo bench --bench compressors` for each (codec, array) pair
+     between two numcodecs timings of that pair (averaged), so both see about the same load;
   4. prints GB/s for both and ours/numcodecs (> 1 means we are faster), reading
      target/criterion/<codec>_<op>/<array>/new/estimates.json.
 
@@ -59,7 +60,8 @@ def criterion_median(group, name):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run-bench", action="store_true", help="run cargo bench first")
+    ap.add_argument("--run-bench", action="store_true",
+                    help="run our criterion bench for each pair between two numcodecs timings")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
@@ -68,39 +70,54 @@ def main():
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, arr in data.items():
         (out_dir / f"{name}.bin").write_bytes(arr.tobytes())
-    if args.run_bench:
-        subprocess.run(["cargo", "bench", "--bench", "compressors"], cwd=ROOT, check=True)
+    if args.run_bench:  # build once, quietly
+        subprocess.run(["cargo", "bench", "--quiet", "--bench", "compressors", "--no-run"], cwd=ROOT, check=True)
+
+    def run_ours(only, bench_filter):
+        if args.run_bench:
+            env = dict(os.environ, CHUNKCODEC_BENCH_ONLY=only)
+            subprocess.run(["cargo", "bench", "--quiet", "--bench", "compressors", "--", bench_filter],
+                           cwd=ROOT, check=True, env=env, stdout=subprocess.DEVNULL)
+
+    def interleaved(ops, only, bench_filter):
+        # numcodecs before and after ours, averaged: both sides see about the same load.
+        before = {op: median_time(fn, args.repeat) for op, fn in ops}
+        run_ours(only, bench_filter)
+        after = {op: median_time(fn, args.repeat) for op, fn in ops}
+        return {op: (before[op] + after[op]) / 2 for op, _ in ops}
 
     codecs = {
         "lz4": numcodecs.LZ4(acceleration=1),
         "zstd": numcodecs.Zstd(level=3),
         "zlib": numcodecs.Zlib(level=1),
     }
-    gbs = lambda s: N / s / 1e9 if s else float("nan")  # noqa: E731
-    print(f"numcodecs {numcodecs.__version__}, 8 MiB arrays, medians of {args.repeat} repeats")
-    print(f"{'codec':6} {'array':12} {'op':12} {'numcodecs GB/s':>15} {'ours GB/s':>10} {'ours/nc':>8} {'ratio':>7}")
     rows = []
     for name, arr in data.items():
         dst = np.empty_like(arr)
-        s = median_time(lambda: np.copyto(dst, arr), args.repeat)
-        ours = criterion_median("memcpy", name)
-        rows.append(("memcpy", name, "copy", s, ours, 1.0))
+        t = interleaved([("copy", lambda: np.copyto(dst, arr))], "none", f"^memcpy/{name}$")
+        rows.append(("memcpy", name, "copy", t["copy"], criterion_median("memcpy", name), 1.0))
     for cname, codec in codecs.items():
         for name, arr in data.items():
             enc = codec.encode(arr)
             ratio = arr.nbytes / len(enc)
             out = np.empty_like(arr)
-            for op, fn in (
+            ops = [
                 ("encode", lambda: codec.encode(arr)),
                 ("decode", lambda: codec.decode(enc)),
                 ("decode_into", lambda: codec.decode(enc, out=out)),
-            ):
-                s = median_time(fn, args.repeat)
-                rows.append((cname, name, op, s, criterion_median(f"{cname}_{op}", name), ratio))
+            ]
+            t = interleaved(ops, f"{cname}:{name}", f"^{cname}_.*/{name}$")
+            for op, _ in ops:
+                rows.append((cname, name, op, t[op], criterion_median(f"{cname}_{op}", name), ratio))
+
+    gbs = lambda s: N / s / 1e9 if s else float("nan")  # noqa: E731
+    print(f"numcodecs {numcodecs.__version__}, 8 MiB arrays, medians of {args.repeat} repeats")
+    print(f"{'codec':6} {'array':12} {'op':12} {'numcodecs GB/s':>15} {'ours GB/s':>10} {'ours/nc':>8} {'nc ratio':>9}")
     for cname, name, op, s, ours, ratio in rows:
         speedup = f"{s / ours:8.2f}" if ours else "     n/a"
-        print(f"{cname:6} {name:12} {op:12} {gbs(s):15.3f} {gbs(ours) if ours else float('nan'):10.3f} {speedup} {ratio:7.3f}")
+        print(f"{cname:6} {name:12} {op:12} {gbs(s):15.3f} {gbs(ours):10.3f} {speedup} {ratio:9.3f}")
     print("ours/nc = numcodecs median time / our criterion median time (> 1: we are faster).")
+    print("nc ratio = numcodecs' compression ratio; the bench prints ours to stderr.")
 
 
 if __name__ == "__main__":

@@ -316,6 +316,27 @@ mod tests {
     }
 
     #[test]
+    fn huge_declared_window_is_refused_without_allocating() {
+        // No content size, window 2^30 (descriptor exponent 20), one raw last block of 1 byte.
+        let frame = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 20 << 3, 0x09, 0, 0, b'x'];
+        let e = Zstd::new(3, false)
+            .decode_limited(&frame, 1 << 20)
+            .unwrap_err();
+        assert!(matches!(e, Error::Corrupt { .. }), "{e}");
+        // The same frame with an 8 MiB window decodes.
+        let ok = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 13 << 3, 0x09, 0, 0, b'x'];
+        assert_eq!(Zstd::new(3, false).decode_limited(&ok, 1).unwrap(), b"x");
+    }
+
+    /// numcodecs 0.16.6 bundles libzstd 1.5.6: above 128 KiB 1.5.7 splits blocks differently
+    /// (smaller output). This pins which one we link: if it fails, recheck the fixtures'
+    /// `exact` flags in scripts/fixture_cases/compressors.py.
+    #[test]
+    fn libzstd_version_is_1_5_7() {
+        assert_eq!(zstd_safe::version_number(), 10507);
+    }
+
+    #[test]
     fn out_size_errors_write_nothing_past_the_end() {
         let c = Zstd::new(3, false);
         let d = data();
