@@ -6,7 +6,7 @@
 //! stream are ignored (with whatever that broken stream produced), but a stream that is merely
 //! cut short is an error.
 
-use super::stream::{run_stream, Sink, Step};
+use super::stream::{run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -54,7 +54,11 @@ impl Bz2 {
             let mut library_error = false;
             let r = run_stream(Self::ID, rest, sink, |i, o| {
                 let (in0, out0) = (d.total_in(), d.total_out());
-                let status = d.decompress(i, o).map_err(|e| {
+                let status = match o {
+                    Space::Slice(o) => d.decompress(i, o),
+                    Space::Vec(v) => d.decompress_vec(i, v),
+                }
+                .map_err(|e| {
                     library_error = true;
                     Error::corrupt(Self::ID, format!("invalid bzip2 data: {e}"))
                 })?;

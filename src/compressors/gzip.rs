@@ -89,7 +89,7 @@ impl GZip {
             let stored_size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
             pos += 8;
             let produced = sink.len() - start;
-            let computed = crc32_of(sink, start);
+            let computed = crc32fast::hash(sink.decoded_from(start));
             if computed != stored_crc {
                 return Err(Error::ChecksumMismatch {
                     codec: Self::ID.to_string(),
@@ -109,14 +109,6 @@ impl GZip {
             }
         }
         Ok(())
-    }
-}
-
-/// The CRC-32 of the sink's bytes from `start`.
-fn crc32_of(sink: &Sink<'_>, start: usize) -> u32 {
-    match sink {
-        Sink::Grow { buf, len, .. } => crc32fast::hash(buf.get(start..*len).unwrap_or_default()),
-        Sink::Fixed { out, len, .. } => crc32fast::hash(out.get(start..*len).unwrap_or_default()),
     }
 }
 

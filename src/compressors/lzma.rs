@@ -18,7 +18,7 @@
 //! XZ with `filters` decodes here although numcodecs' decoder refuses it (the filters are in
 //! the XZ headers).
 
-use super::stream::{run_stream, Sink, Step};
+use super::stream::{run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -440,7 +440,11 @@ impl Lzma {
             let mut library_error = false;
             let r = run_stream(Self::ID, rest, sink, |i, o| {
                 let (in0, out0) = (d.total_in(), d.total_out());
-                let status = d.process(i, o, Action::Run).map_err(|e| {
+                let status = match o {
+                    Space::Slice(o) => d.process(i, o, Action::Run),
+                    Space::Vec(v) => d.process_vec(i, v, Action::Run),
+                }
+                .map_err(|e| {
                     library_error = true;
                     match e {
                         liblzma::stream::Error::MemLimit => Error::corrupt(

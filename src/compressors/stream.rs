@@ -13,11 +13,11 @@ const MAX_FIRST_GUESS: usize = 64 * 1024 * 1024;
 
 /// Where a streaming decoder writes.
 pub(crate) enum Sink<'a> {
-    /// A vector that grows (zero-filled) up to `limit + 1` bytes; `len` bytes are decoded.
+    /// A vector that grows up to `limit + 1` bytes of capacity; its length is the bytes decoded.
+    /// Decoders write into its spare capacity (no zero-filling).
     Grow {
         codec: &'static str,
         buf: Vec<u8>,
-        len: usize,
         limit: usize,
     },
     /// The caller's buffer; when it is full a one-byte probe detects extra output.
@@ -27,6 +27,13 @@ pub(crate) enum Sink<'a> {
         len: usize,
         probe: [u8; 1],
     },
+}
+
+/// The room a decoder step may write into: a slice, or a vector's spare capacity (the
+/// libraries' `*_vec` calls append and set the length).
+pub(crate) enum Space<'s> {
+    Slice(&'s mut [u8]),
+    Vec(&'s mut Vec<u8>),
 }
 
 impl<'a> Sink<'a> {
@@ -43,8 +50,7 @@ impl<'a> Sink<'a> {
         };
         Sink::Grow {
             codec,
-            buf: vec![0; first],
-            len: 0,
+            buf: Vec::with_capacity(first),
             limit,
         }
     }
@@ -62,50 +68,52 @@ impl<'a> Sink<'a> {
     /// Bytes decoded so far.
     pub(crate) fn len(&self) -> usize {
         match self {
-            Sink::Grow { len, .. } | Sink::Fixed { len, .. } => *len,
+            Sink::Grow { buf, .. } => buf.len(),
+            Sink::Fixed { len, .. } => *len,
+        }
+    }
+
+    /// The decoded bytes from `start`.
+    pub(crate) fn decoded_from(&self, start: usize) -> &[u8] {
+        match self {
+            Sink::Grow { buf, .. } => buf.get(start..).unwrap_or_default(),
+            Sink::Fixed { out, len, .. } => out.get(start..*len).unwrap_or_default(),
         }
     }
 
     /// Free space for the next decoder step; never empty.
-    pub(crate) fn space(&mut self) -> Result<&mut [u8]> {
+    pub(crate) fn space(&mut self) -> Result<Space<'_>> {
         match self {
-            Sink::Grow {
-                codec,
-                buf,
-                len,
-                limit,
-            } => {
-                if *len > *limit {
-                    return Err(Error::too_large(codec, *len as u64, *limit));
+            Sink::Grow { codec, buf, limit } => {
+                if buf.len() > *limit {
+                    return Err(Error::too_large(codec, buf.len() as u64, *limit));
                 }
-                if *len == buf.len() {
+                if buf.len() == buf.capacity() {
                     let cap = limit.saturating_add(1);
-                    let new_len = buf.len().saturating_mul(2).max(MIN_GROW).min(cap);
-                    buf.resize(new_len, 0);
+                    let target = buf.capacity().saturating_mul(2).max(MIN_GROW).min(cap);
+                    buf.reserve_exact(target - buf.len());
                 }
-                Ok(buf.get_mut(*len..).unwrap_or_default())
+                Ok(Space::Vec(buf))
             }
             Sink::Fixed {
                 out, len, probe, ..
             } => {
                 if *len < out.len() {
-                    Ok(out.get_mut(*len..).unwrap_or_default())
+                    Ok(Space::Slice(out.get_mut(*len..).unwrap_or_default()))
                 } else {
-                    Ok(&mut probe[..])
+                    Ok(Space::Slice(&mut probe[..]))
                 }
             }
         }
     }
 
-    /// Records that the last step wrote `n` bytes into the space it was given.
+    /// Records that the last step wrote `n` bytes into the space it was given (a `Vec` space
+    /// has already grown by `n`).
     pub(crate) fn commit(&mut self, n: usize) -> Result<()> {
         match self {
-            Sink::Grow {
-                codec, len, limit, ..
-            } => {
-                *len += n;
-                if *len > *limit {
-                    return Err(Error::too_large(codec, *len as u64, *limit));
+            Sink::Grow { codec, buf, limit } => {
+                if buf.len() > *limit {
+                    return Err(Error::too_large(codec, buf.len() as u64, *limit));
                 }
             }
             Sink::Fixed {
@@ -121,20 +129,18 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Forgets output past `len` (a trailing stream that turned out to be garbage).
+    /// Forgets output past `to` (a trailing stream that turned out to be garbage).
     pub(crate) fn rollback(&mut self, to: usize) {
         match self {
-            Sink::Grow { len, .. } | Sink::Fixed { len, .. } => *len = (*len).min(to),
+            Sink::Grow { buf, .. } => buf.truncate(to),
+            Sink::Fixed { len, .. } => *len = (*len).min(to),
         }
     }
 
     /// Ends decoding: the decoded bytes (`Grow`), or a check that `out` was filled exactly.
     pub(crate) fn finish(self) -> Result<Vec<u8>> {
         match self {
-            Sink::Grow { mut buf, len, .. } => {
-                buf.truncate(len);
-                Ok(buf)
-            }
+            Sink::Grow { buf, .. } => Ok(buf),
             Sink::Fixed {
                 codec, out, len, ..
             } => {
@@ -163,7 +169,7 @@ pub(crate) fn run_stream(
     codec: &'static str,
     input: &[u8],
     sink: &mut Sink<'_>,
-    mut step: impl FnMut(&[u8], &mut [u8]) -> Result<Step>,
+    mut step: impl FnMut(&[u8], Space<'_>) -> Result<Step>,
 ) -> Result<usize> {
     let mut pos = 0usize;
     loop {
@@ -188,25 +194,35 @@ pub(crate) fn run_stream(
 mod tests {
     use super::*;
 
+    fn room(s: &mut Sink<'_>) -> usize {
+        match s.space().unwrap() {
+            Space::Slice(x) => x.len(),
+            Space::Vec(v) => v.capacity() - v.len(),
+        }
+    }
+
     #[test]
     fn grow_stops_at_limit() {
         let mut s = Sink::grow("t", 10, 4, true);
-        let sp = s.space().unwrap();
-        assert_eq!(sp.len(), 4);
+        assert_eq!(room(&mut s), 4);
+        if let Sink::Grow { buf, .. } = &mut s {
+            buf.extend_from_slice(&[1; 4]);
+        }
         s.commit(4).unwrap();
-        let sp = s.space().unwrap();
-        assert_eq!(sp.len(), 7, "grows to limit + 1 at most");
-        s.commit(6).unwrap();
-        assert!(matches!(s.commit(1), Err(Error::TooLarge { .. })));
+        assert!(room(&mut s) <= 7, "grows to limit + 1 at most");
+        if let Sink::Grow { buf, .. } = &mut s {
+            buf.extend_from_slice(&[1; 7]);
+        }
+        assert!(matches!(s.commit(7), Err(Error::TooLarge { .. })));
     }
 
     #[test]
     fn fixed_probe_detects_extra_output() {
         let mut out = [0u8; 3];
         let mut s = Sink::fixed("t", &mut out);
-        assert_eq!(s.space().unwrap().len(), 3);
+        assert_eq!(room(&mut s), 3);
         s.commit(3).unwrap();
-        assert_eq!(s.space().unwrap().len(), 1);
+        assert_eq!(room(&mut s), 1);
         assert!(matches!(s.commit(1), Err(Error::OutputSize { .. })));
         let mut out = [0u8; 3];
         let mut s = Sink::fixed("t", &mut out);

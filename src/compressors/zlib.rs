@@ -4,7 +4,7 @@
 //!
 //! Decode: one zlib stream; bytes after the end of the stream are ignored, as numcodecs does.
 
-use super::stream::{run_stream, Sink, Step};
+use super::stream::{run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -53,12 +53,14 @@ pub(crate) fn inflate_step(
     codec: &'static str,
     d: &mut Decompress,
     input: &[u8],
-    output: &mut [u8],
+    output: Space<'_>,
 ) -> Result<Step> {
     let (in0, out0) = (d.total_in(), d.total_out());
-    let status = d
-        .decompress(input, output, FlushDecompress::None)
-        .map_err(|e| Error::corrupt(codec, format!("inflate failed: {e}")))?;
+    let status = match output {
+        Space::Slice(o) => d.decompress(input, o, FlushDecompress::None),
+        Space::Vec(v) => d.decompress_vec(input, v, FlushDecompress::None),
+    }
+    .map_err(|e| Error::corrupt(codec, format!("inflate failed: {e}")))?;
     Ok(Step {
         consumed: (d.total_in() - in0) as usize,
         produced: (d.total_out() - out0) as usize,

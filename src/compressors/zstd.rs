@@ -16,7 +16,7 @@
 //! Bytes: libzstd 1.5.7 (zstd-sys) here, 1.5.6 in numcodecs 0.16.6. The fixtures show which
 //! levels still give identical frames; decode is identical for every level.
 
-use super::stream::{run_stream, Sink, Step};
+use super::stream::{run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -105,11 +105,23 @@ impl Zstd {
             let rest = input.get(pos..).unwrap_or_default();
             let used = run_stream(Self::ID, rest, sink, |i, o| {
                 let mut ib = InBuffer::around(i);
-                let mut ob = OutBuffer::around(o);
-                let hint = d.decompress_stream(&mut ob, &mut ib).map_err(zstd_error)?;
+                let (hint, produced) = match o {
+                    Space::Slice(o) => {
+                        let mut ob = OutBuffer::around(o);
+                        let hint = d.decompress_stream(&mut ob, &mut ib).map_err(zstd_error)?;
+                        (hint, ob.pos())
+                    }
+                    Space::Vec(v) => {
+                        let start = v.len();
+                        let mut ob = OutBuffer::around_pos(v, start);
+                        let hint = d.decompress_stream(&mut ob, &mut ib).map_err(zstd_error)?;
+                        let end = ob.pos();
+                        (hint, end - start)
+                    }
+                };
                 Ok(Step {
                     consumed: ib.pos(),
-                    produced: ob.pos(),
+                    produced,
                     done: hint == 0,
                 })
             })?;
