@@ -38,7 +38,7 @@ mod tests {
     #[test]
     fn mutated_inputs_are_errors_or_bounded_output() {
         let input: Vec<u8> = (0..4000u32)
-            .flat_map(|v| (v / 3 ^ (v % 7)).to_le_bytes())
+            .flat_map(|v| ((v / 3) ^ (v % 7)).to_le_bytes())
             .collect();
         let configs = [
             json!({"id": "zstd", "level": 3, "checksum": true}),
