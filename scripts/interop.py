@@ -24,7 +24,8 @@ from fixture_cases import all_cases  # noqa: E402
 
 
 def to_bytes(x):
-    return np.ascontiguousarray(np.asarray(x)).tobytes()
+    # bytes via memoryview: np.asarray(b"") is a 0-d '|S1' array whose tobytes() is b"\x00".
+    return np.ascontiguousarray(np.asarray(memoryview(x) if isinstance(x, (bytes, bytearray)) else x)).tobytes()
 
 
 def run(binary, verb, config, dtype, data):
