@@ -1,8 +1,12 @@
 //! Compressors.
 
+pub mod blosc;
+
 use crate::registry::Registry;
 
 /// Registers every built-in compressor.
 pub(crate) fn register_builtins(r: &mut Registry) {
-    let _ = r;
+    r.register(blosc::Blosc::ID, |c| {
+        Ok(Box::new(blosc::Blosc::from_config(c)?))
+    });
 }
