@@ -82,13 +82,29 @@ fn main() {
             median_secs(reps, || dst.copy_from_slice(black_box(&data))),
         );
         println!("{name}: memcpy {memcpy:.2} GB/s");
+        // The shuffle kernels on the whole array (blosc runs them per block): while they are
+        // the scalar reference, they bound every shuffled figure below.
+        let ks = gbs(
+            data.len(),
+            median_secs(reps, || {
+                chunkcodec::kernels::shuffle::shuffle(4, black_box(&data), &mut dst)
+            }),
+        );
+        let ku = gbs(
+            data.len(),
+            median_secs(reps, || {
+                chunkcodec::kernels::shuffle::unshuffle(4, black_box(&data), &mut dst)
+            }),
+        );
+        println!("  kernel shuffle ts4 {ks:.2} GB/s, unshuffle ts4 {ku:.2} GB/s");
         let peer = |key: &str, field: &str| peers.as_ref()?["arrays"][name][key][field].as_f64();
-        for (cname, threads_list) in [
-            (Cname::Lz4, &[1usize, 2][..]),
-            (Cname::BloscLz, &[1][..]),
-            (Cname::Zstd, &[1][..]),
+        for (cname, shuffle, threads_list) in [
+            (Cname::Lz4, Blosc::SHUFFLE, &[1usize, 2][..]),
+            (Cname::Lz4, Blosc::NOSHUFFLE, &[1][..]),
+            (Cname::BloscLz, Blosc::SHUFFLE, &[1][..]),
+            (Cname::Zstd, Blosc::SHUFFLE, &[1][..]),
         ] {
-            let codec = Blosc::new(cname, 5, Blosc::SHUFFLE, 0).unwrap();
+            let codec = Blosc::new(cname, 5, shuffle, 0).unwrap();
             for &threads in threads_list {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
@@ -111,12 +127,14 @@ fn main() {
                 let (e, d) = (gbs(data.len(), te), gbs(data.len(), td));
                 let ratio = data.len() as f64 / enc.len() as f64;
                 println!(
-                    "  ours {:7} t{threads}: enc {e:6.2} GB/s  dec {d:6.2} GB/s  ratio {ratio:.3}  ({:.2} / {:.2} of memcpy)",
+                    "  ours {:7} sh{shuffle} t{threads}: enc {e:6.2} GB/s  dec {d:6.2} GB/s  ratio {ratio:.3}  ({:.2} / {:.2} of memcpy)",
                     cname.name(),
                     e / memcpy,
                     d / memcpy
                 );
-                let lib_keys: Vec<String> = if cname == Cname::Lz4 {
+                let lib_keys: Vec<String> = if shuffle == Blosc::NOSHUFFLE {
+                    vec![]
+                } else if cname == Cname::Lz4 {
                     vec![
                         format!("c-blosc lz4 t{threads}"),
                         format!("c-blosc2 lz4 t{threads}"),

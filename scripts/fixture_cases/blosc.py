@@ -105,6 +105,14 @@ def cases(rng):
     near4[-3000:] = rng.integers(0, 256, 3000, dtype=np.uint8)
     near4[:600] = 0
     out.append(Case("blosc", "lz4_nearly_random2_u1_n40000", cfg("lz4", 9, 0, 4096), near4))
+    # The nbytes + 16 budget binding mid-frame: raw-stored blocks, then a last block that
+    # either still fits in the room left (zeros) or does not (half random: memcpyed).
+    for cname in ("lz4", "zstd"):
+        for tail, zeros in (("zeros", 256), ("halfrandom", 128), ("mostlyrandom", 72)):
+            raw = rng.integers(0, 256, 256 * 9, dtype=np.uint8)
+            raw[-zeros:] = 0
+            out.append(Case("blosc", f"{cname}_budget_{tail}_f8_bs256", cfg(cname, 5, 0, 256),
+                            raw.view("<f8")))
     # Two multi-block ~300 KiB inputs.
     out.append(Case("blosc", "lz4_sh1_i4_cl1_n75001", cfg("lz4", 1, 1), signal(rng, "<i4", 75001)))
     out.append(Case("blosc", "zstd_sh2_u2_cl3_n150001", cfg("zstd", 3, 2),

@@ -402,103 +402,56 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     } else {
         vec![compress_block(p, splits_of(0), input, &mut Vec::new())]
     };
-    // Assemble in order, applying c-blosc's output budget of nbytes + 16: a stream that would
-    // pass it is recompressed with the room left, and a frame that cannot fit is memcpyed.
+    // Assemble in order under c-blosc's output budget of nbytes + 16. c-blosc gives each
+    // stream `maxout = neblock`, or the room left when `ntbytes + neblock` would pass the
+    // budget; only those streams are recompressed here, and one that cannot fit (or would have
+    // to be stored raw) turns the frame into a memcpyed one, as in c-blosc.
     let maxbytes = nbytes + HEADER;
     let table_end = HEADER + 4 * nblocks;
-    let total: usize = table_end + blocks.iter().map(|b| b.bytes.len()).sum::<usize>();
-    if total <= maxbytes && fits_budget(&blocks, table_end, maxbytes) {
-        let mut out = header(flags, total);
-        let mut at = table_end;
-        for b in &blocks {
-            out.extend_from_slice(&(at as i32).to_le_bytes());
-            at += b.bytes.len();
-        }
-        for b in &blocks {
-            out.extend_from_slice(&b.bytes);
-        }
-        return Ok(out);
-    }
-    match assemble_near_limit(p, input, blocksize, nblocks, &splits_of, maxbytes) {
-        Some(streams) => {
-            let mut out = header(flags, streams.len());
-            out.extend_from_slice(&streams[HEADER..]);
-            Ok(out)
-        }
-        None => Ok(memcpyed()),
-    }
-}
-
-/// True when c-blosc, writing these blocks in order, never had to shrink a stream's `maxout`
-/// below its length (it does so when `ntbytes + neblock > nbytes + 16`): then its bytes are
-/// exactly ours. Otherwise the serial path reproduces its choices.
-fn fits_budget(blocks: &[BlockOut], table_end: usize, maxbytes: usize) -> bool {
-    let mut at = table_end;
-    for b in blocks {
-        let mut pos = 0;
-        while let Some(cs) = read_i32(&b.bytes, pos) {
-            at += 4;
-            if at + b.neblock > maxbytes {
-                return false;
-            }
-            pos += 4 + cs as usize;
-            at += cs as usize;
-        }
-    }
-    true
-}
-
-/// The exact serial c-blosc layout when the output budget is tight: each stream gets
-/// `maxout = min(neblock, maxbytes - ntbytes)`; a stream that then neither compresses nor fits
-/// raw makes the whole frame memcpyed (None).
-fn assemble_near_limit(
-    p: &EncodeParams,
-    input: &[u8],
-    blocksize: usize,
-    nblocks: usize,
-    splits_of: &dyn Fn(usize) -> usize,
-    maxbytes: usize,
-) -> Option<Vec<u8>> {
-    let table_end = HEADER + 4 * nblocks;
     if table_end > maxbytes {
-        return None;
+        return Ok(memcpyed());
     }
-    let mut out = vec![0u8; table_end];
+    let total: usize = table_end + blocks.iter().map(|b| b.bytes.len()).sum::<usize>();
+    let mut out = header(flags, 0);
+    out.reserve(total.min(maxbytes).saturating_sub(HEADER));
+    out.resize(table_end, 0);
     let mut tmp = Vec::new();
-    for (i, src) in input.chunks(blocksize).enumerate() {
-        let at = out.len();
-        out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&(at as i32).to_le_bytes());
-        let bsize = src.len();
-        let data: &[u8] = if filter_applies(p.filter, p.typesize, bsize) {
-            tmp.resize(bsize, 0);
-            forward_filter(p.filter, p.typesize, src, &mut tmp);
-            &tmp
-        } else {
-            src
-        };
-        let nsplits = splits_of(i);
-        let neblock = bsize / nsplits;
-        for stream in data.chunks(neblock) {
+    for (i, (b, src)) in blocks.iter().zip(input.chunks(blocksize)).enumerate() {
+        let at = out.len() as i32;
+        out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
+        let mut pos = 0;
+        let mut j = 0;
+        while let Some(cs) = read_i32(&b.bytes, pos) {
+            let cs = cs as usize;
             let ntbytes = out.len() + 4;
-            let maxout = neblock.min(maxbytes.checked_sub(ntbytes)?);
-            if maxout == 0 {
-                return None;
-            }
-            let mut buf = vec![0u8; maxout];
-            let cs = inner::compress(p.cname, p.clevel, stream, &mut buf);
-            if cs == 0 || cs >= neblock {
-                if ntbytes + neblock > maxbytes {
-                    return None;
-                }
-                out.extend_from_slice(&(neblock as i32).to_le_bytes());
-                out.extend_from_slice(stream);
+            if ntbytes + b.neblock <= maxbytes {
+                out.extend_from_slice(&b.bytes[pos..pos + 4 + cs]);
             } else {
-                out.extend_from_slice(&(cs as i32).to_le_bytes());
-                out.extend_from_slice(&buf[..cs]);
+                let room = maxbytes - ntbytes.min(maxbytes);
+                if room == 0 {
+                    return Ok(memcpyed());
+                }
+                let data: &[u8] = if filter_applies(p.filter, ts, src.len()) {
+                    tmp.resize(src.len(), 0);
+                    forward_filter(p.filter, ts, src, &mut tmp);
+                    &tmp
+                } else {
+                    src
+                };
+                let stream = &data[j * b.neblock..(j + 1) * b.neblock];
+                let mut buf = vec![0u8; room];
+                let c = inner::compress(p.cname, p.clevel, stream, &mut buf);
+                if c == 0 || c >= b.neblock {
+                    return Ok(memcpyed());
+                }
+                out.extend_from_slice(&(c as i32).to_le_bytes());
+                out.extend_from_slice(&buf[..c]);
             }
+            pos += 4 + cs;
+            j += 1;
         }
     }
-    let cbytes = out.len();
-    out[12..16].copy_from_slice(&(cbytes as i32).to_le_bytes());
-    Some(out)
+    let cbytes = out.len() as i32;
+    out[12..16].copy_from_slice(&cbytes.to_le_bytes());
+    Ok(out)
 }
