@@ -69,19 +69,33 @@ pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
             if len > cap - op {
                 return err("match past the block end", ip);
             }
-            copy_match(dst, op, dist, len);
+            if dist >= 16 && len <= 16 && cap - op >= 16 {
+                // Fast path: one fixed 16-byte copy; the bytes past `len` are overwritten by
+                // the next tokens (a stream that stops short of `cap` is an error anyway).
+                let (head, tail) = dst.split_at_mut(op);
+                tail[..16].copy_from_slice(&head[op - dist..op - dist + 16]);
+            } else {
+                copy_match(dst, op, dist, len);
+            }
             op += len;
         } else {
             let run = ctrl + 1;
-            let Some(lit) = src.get(ip..ip + run) else {
-                return err("truncated literal run", ip);
-            };
-            let Some(out) = dst.get_mut(op..op + run) else {
-                return err("literal run past the block end", ip);
-            };
-            out.copy_from_slice(lit);
-            ip += run;
-            op += run;
+            if let (Some(lit), Some(out)) = (src.get(ip..ip + 32), dst.get_mut(op..op + 32)) {
+                // Fast path: a fixed 32-byte copy (runs are at most 32 bytes long).
+                out.copy_from_slice(lit);
+                ip += run;
+                op += run;
+            } else {
+                let Some(lit) = src.get(ip..ip + run) else {
+                    return err("truncated literal run", ip);
+                };
+                let Some(out) = dst.get_mut(op..op + run) else {
+                    return err("literal run past the block end", ip);
+                };
+                out.copy_from_slice(lit);
+                ip += run;
+                op += run;
+            }
         }
         match src.get(ip) {
             None => break,
@@ -262,6 +276,43 @@ pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Compressible inputs of every shape (short periods, runs, copies at all distances)
+        /// round-trip, and every prefix of a stream either errors or comes up short.
+        #[test]
+        fn round_trip_and_truncation(
+            pieces in proptest::collection::vec((0u8..4, 1usize..200, any::<u8>()), 1..60),
+            clevel in 1u8..10,
+        ) {
+            let mut src: Vec<u8> = Vec::new();
+            for (kind, n, b) in pieces {
+                match kind {
+                    0 => src.extend(std::iter::repeat_n(b, n)),
+                    1 => src.extend((0..n).map(|i| b.wrapping_add((i % 7) as u8))),
+                    2 if !src.is_empty() => {
+                        let from = usize::from(b) * 37 % src.len();
+                        let copy: Vec<u8> = src[from..].iter().copied().cycle().take(n).collect();
+                        src.extend(copy);
+                    }
+                    _ => src.extend((0..n).map(|i| (i as u8).wrapping_mul(b) ^ 0x5a)),
+                }
+            }
+            let mut dst = vec![0u8; src.len()];
+            let n = compress(clevel, &src, &mut dst);
+            if n > 0 {
+                let mut back = vec![0u8; src.len()];
+                prop_assert_eq!(decompress(&dst[..n], &mut back), Ok(src.len()));
+                prop_assert_eq!(&back, &src);
+                for cut in [n - 1, n / 2, 1] {
+                    let r = decompress(&dst[..cut], &mut back);
+                    prop_assert!(r.is_err() || r.unwrap() < src.len());
+                }
+            }
+        }
+    }
 
     fn round_trip(src: &[u8]) -> Option<usize> {
         let mut dst = vec![0u8; src.len()];
