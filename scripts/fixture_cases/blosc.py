@@ -117,6 +117,10 @@ def cases(rng):
     out.append(Case("blosc", "lz4_sh1_i4_cl1_n75001", cfg("lz4", 1, 1), signal(rng, "<i4", 75001)))
     out.append(Case("blosc", "zstd_sh2_u2_cl3_n150001", cfg("zstd", 3, 2),
                     signal(rng, "<u2", 150001)))
+    # One large split block (264,000 bytes of <f8: 8 streams), compressed and decoded with
+    # stream-level parallelism on our side.
+    out.append(Case("blosc", "lz4_sh1_f8_cl5_n33000_oneblock", cfg("lz4", 5, 1),
+                    signal(rng, "<f8", 33000)))
     # Default config spelled without keys.
     out.append(Case("blosc", "default_config", {"id": "blosc"}, signal(rng, "<f4", 2000)))
     return out

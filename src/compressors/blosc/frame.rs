@@ -217,8 +217,9 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
         return Ok(());
     }
     let code = h.flags >> 5;
+    let one_big_block = h.nblocks() == 1 && h.nbytes >= PARALLEL_MIN_BYTES;
     let work = |tmp: &mut Vec<u8>, (i, block): (usize, &mut [u8])| -> Result<()> {
-        decode_block(frame, h, code, i, block, tmp)
+        decode_block(frame, h, code, i, block, tmp, one_big_block)
     };
     if h.nbytes >= PARALLEL_MIN_BYTES && h.nblocks() > 1 {
         out.par_chunks_mut(h.blocksize)
@@ -232,6 +233,9 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
     }
 }
 
+/// A located stream: its data's offset in the frame, and the data.
+type Stream<'a> = (usize, &'a [u8]);
+
 fn decode_block(
     frame: &[u8],
     h: &Header,
@@ -239,6 +243,7 @@ fn decode_block(
     i: usize,
     block: &mut [u8],
     tmp: &mut Vec<u8>,
+    parallel_streams: bool,
 ) -> Result<()> {
     let nblocks = h.nblocks();
     let table_end = HEADER + 4 * nblocks;
@@ -271,8 +276,11 @@ fn decode_block(
     } else {
         &mut *block
     };
+    // Locate and bounds-check every stream first, then decompress them (in parallel for a
+    // large single-block frame, where blocks alone would leave a thread idle).
+    let mut streams: Vec<Stream> = Vec::with_capacity(nsplits);
     let mut pos = bstart;
-    for (j, dst) in target.chunks_mut(neblock).enumerate() {
+    for j in 0..nsplits {
         let cs = read_i32(frame, pos).ok_or_else(|| {
             corrupt(format!(
                 "block {i} stream {j}: size at offset {pos} is past the frame end"
@@ -288,13 +296,30 @@ fn decode_block(
                     frame.len()
                 ))
             })?;
+        streams.push((pos + 4, data));
+        pos += 4 + data.len();
+    }
+    let run = |(j, (dst, &(at, data))): (usize, (&mut [u8], &Stream))| -> Result<()> {
         if data.len() == neblock {
             dst.copy_from_slice(data);
+            Ok(())
         } else {
             inner::decompress(code, data, dst)
-                .map_err(|m| corrupt(format!("block {i} stream {j} at offset {}: {m}", pos + 4)))?;
+                .map_err(|m| corrupt(format!("block {i} stream {j} at offset {at}: {m}")))
         }
-        pos += 4 + data.len();
+    };
+    if parallel_streams && nsplits > 1 {
+        target
+            .par_chunks_mut(neblock)
+            .zip(streams.par_iter())
+            .enumerate()
+            .try_for_each(run)?;
+    } else {
+        target
+            .chunks_mut(neblock)
+            .zip(streams.iter())
+            .enumerate()
+            .try_for_each(run)?;
     }
     if filtered {
         inverse_filter(filter, h.typesize, tmp, block);
@@ -318,7 +343,13 @@ struct BlockOut {
     neblock: usize,
 }
 
-fn compress_block(p: &EncodeParams, nsplits: usize, src: &[u8], tmp: &mut Vec<u8>) -> BlockOut {
+fn compress_block(
+    p: &EncodeParams,
+    nsplits: usize,
+    src: &[u8],
+    tmp: &mut Vec<u8>,
+    parallel_streams: bool,
+) -> BlockOut {
     let bsize = src.len();
     let data: &[u8] = if filter_applies(p.filter, p.typesize, bsize) {
         tmp.resize(bsize, 0);
@@ -330,6 +361,28 @@ fn compress_block(p: &EncodeParams, nsplits: usize, src: &[u8], tmp: &mut Vec<u8
     let neblock = bsize / nsplits;
     let mut bytes = vec![0u8; bsize + 4 * nsplits];
     let mut pos = 0;
+    if parallel_streams && nsplits > 1 {
+        // A large single block: compress its streams in parallel, then lay them out in order.
+        let parts: Vec<(usize, Vec<u8>)> = data
+            .par_chunks(neblock)
+            .map(|stream| {
+                let mut buf = vec![0u8; neblock];
+                let cs = inner::compress(p.cname, p.clevel, stream, &mut buf);
+                if cs == 0 || cs >= neblock {
+                    (neblock, stream.to_vec())
+                } else {
+                    (cs, buf)
+                }
+            })
+            .collect();
+        for (cs, buf) in parts {
+            bytes[pos..pos + 4].copy_from_slice(&(cs as i32).to_le_bytes());
+            bytes[pos + 4..pos + 4 + cs].copy_from_slice(&buf[..cs]);
+            pos += 4 + cs;
+        }
+        bytes.truncate(pos);
+        return BlockOut { bytes, neblock };
+    }
     for stream in data.chunks(neblock) {
         let dst = &mut bytes[pos + 4..pos + 4 + neblock];
         let mut cs = inner::compress(p.cname, p.clevel, stream, dst);
@@ -396,11 +449,12 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
             .par_chunks(blocksize)
             .enumerate()
             .map_init(Vec::new, |tmp, (i, b)| {
-                compress_block(p, splits_of(i), b, tmp)
+                compress_block(p, splits_of(i), b, tmp, false)
             })
             .collect()
     } else {
-        vec![compress_block(p, splits_of(0), input, &mut Vec::new())]
+        let big = nbytes >= PARALLEL_MIN_BYTES;
+        vec![compress_block(p, splits_of(0), input, &mut Vec::new(), big)]
     };
     // Assemble in order under c-blosc's output budget of nbytes + 16. c-blosc gives each
     // stream `maxout = neblock`, or the room left when `ntbytes + neblock` would pass the

@@ -98,6 +98,33 @@ fn encode_is_the_same_on_any_pool() {
 }
 
 #[test]
+fn one_large_block_uses_stream_parallelism_with_the_same_bytes() {
+    // 1 MiB of f8 at lz4 clevel 5 is a single 1 MiB block of 8 streams.
+    let data: Vec<u8> = (0..131_072)
+        .flat_map(|i| (f64::from(i) * 0.25).sin().to_le_bytes())
+        .collect();
+    let c = codec("lz4", 5, 1);
+    let encs: Vec<Vec<u8>> = [1, 2]
+        .iter()
+        .map(|&t| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap();
+            pool.install(|| c.encode(&data, DType::F8).unwrap())
+        })
+        .collect();
+    assert_eq!(encs[0], encs[1]);
+    let h = Header::parse(&encs[0], usize::MAX).unwrap();
+    assert_eq!((h.nblocks(), h.blocksize), (1, 1 << 20));
+    let mut out = vec![0u8; data.len()];
+    c.decode_into(&encs[0], &mut out).unwrap();
+    assert_eq!(out, data);
+    let e = c.decode(&encs[0][..encs[0].len() - 1]).unwrap_err();
+    assert!(matches!(e, Error::Corrupt { .. }), "{e}");
+}
+
+#[test]
 fn decodes_any_block_order() {
     // Rewrite the sample with its blocks in reverse order and bstarts pointing at them.
     let (data, enc) = sample();
