@@ -1,5 +1,6 @@
 //! Compressors.
 
+pub mod blosc;
 pub mod bz2;
 pub mod gzip;
 pub mod lz4;
@@ -104,4 +105,9 @@ mod tests {
             }
         }
     }
+=======
+    r.register(blosc::Blosc::ID, |c| {
+        Ok(Box::new(blosc::Blosc::from_config(c)?))
+    });
+>>>>>>> blosc
 }

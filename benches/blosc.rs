@@ -1,0 +1,162 @@
+//! Blosc speed vs the C libraries, on the same 8 MiB arrays (a smooth float32 signal with noise,
+//! int32 counters). Run `scripts/bench_blosc_peers.py` first: it writes the arrays and the
+//! median C timings (numcodecs' c-blosc 1.21 and python-blosc2) to target/blosc-bench/; this
+//! bench then prints ours, memcpy, and ours / C for each. Without those files it makes its own
+//! arrays and prints only our numbers.
+//!
+//! `cargo bench --bench blosc` (env BLOSC_BENCH_REPS, default 9: medians of that many runs).
+//! Threads: a rayon ThreadPool of 1 and of 2 threads, the caller's pool as in production.
+
+use chunkcodec::compressors::blosc::{Blosc, Cname};
+use chunkcodec::{Codec, DType};
+use serde_json::Value;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const N: usize = 8 * 1024 * 1024;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/blosc-bench")
+}
+
+fn arrays() -> Vec<(&'static str, Vec<u8>)> {
+    let load = |name: &str| std::fs::read(dir().join(format!("{name}.bin"))).ok();
+    if let (Some(f), Some(i)) = (load("f32_signal"), load("i32_counter")) {
+        return vec![("f32_signal", f), ("i32_counter", i)];
+    }
+    eprintln!(
+        "target/blosc-bench/*.bin missing: run scripts/bench_blosc_peers.py for the shared arrays"
+    );
+    let mut x = 42u64;
+    let mut noise = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let f: Vec<u8> = (0..N / 4)
+        .flat_map(|t| {
+            let t = t as f64;
+            let v =
+                280.0 + 15.0 * (t / 1000.0).sin() + 3.0 * (5.1 * t / 1000.0).cos() + 0.17 * noise();
+            (v as f32).to_le_bytes()
+        })
+        .collect();
+    let mut acc = 0i32;
+    let i: Vec<u8> = (0..N / 4)
+        .flat_map(|_| {
+            acc += (3.0 + 6.0 * noise()).round().max(0.0) as i32;
+            acc.to_le_bytes()
+        })
+        .collect();
+    vec![("f32_signal", f), ("i32_counter", i)]
+}
+
+fn median_secs(reps: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut ts: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    ts.sort_by(|a, b| a.total_cmp(b));
+    ts[ts.len() / 2]
+}
+
+fn main() {
+    let reps: usize = std::env::var("BLOSC_BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(9);
+    let peers: Option<Value> = std::fs::read(dir().join("peers.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let gbs = |n: usize, s: f64| n as f64 / s / 1e9;
+    for (name, data) in arrays() {
+        let mut dst = vec![0u8; data.len()];
+        let memcpy = gbs(
+            data.len(),
+            median_secs(reps, || dst.copy_from_slice(black_box(&data))),
+        );
+        println!("{name}: memcpy {memcpy:.2} GB/s");
+        // The shuffle kernels on the whole array (blosc runs them per block): while they are
+        // the scalar reference, they bound every shuffled figure below.
+        let ks = gbs(
+            data.len(),
+            median_secs(reps, || {
+                chunkcodec::kernels::shuffle::shuffle(4, black_box(&data), &mut dst)
+            }),
+        );
+        let ku = gbs(
+            data.len(),
+            median_secs(reps, || {
+                chunkcodec::kernels::shuffle::unshuffle(4, black_box(&data), &mut dst)
+            }),
+        );
+        println!("  kernel shuffle ts4 {ks:.2} GB/s, unshuffle ts4 {ku:.2} GB/s");
+        let peer = |key: &str, field: &str| peers.as_ref()?["arrays"][name][key][field].as_f64();
+        for (cname, shuffle, threads_list) in [
+            (Cname::Lz4, Blosc::SHUFFLE, &[1usize, 2][..]),
+            (Cname::Lz4, Blosc::NOSHUFFLE, &[1][..]),
+            (Cname::BloscLz, Blosc::SHUFFLE, &[1][..]),
+            (Cname::Zstd, Blosc::SHUFFLE, &[1][..]),
+        ] {
+            let codec = Blosc::new(cname, 5, shuffle, 0).unwrap();
+            for &threads in threads_list {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let r = if cname == Cname::Zstd {
+                    reps.div_ceil(3).max(3)
+                } else {
+                    reps
+                };
+                let enc = pool.install(|| codec.encode(&data, DType::I4).unwrap());
+                let te = median_secs(r, || {
+                    black_box(pool.install(|| codec.encode(black_box(&data), DType::I4).unwrap()));
+                });
+                let mut out = vec![0u8; data.len()];
+                let td = median_secs(r, || {
+                    pool.install(|| codec.decode_into(black_box(&enc), &mut out).unwrap());
+                });
+                assert_eq!(out, data);
+                let (e, d) = (gbs(data.len(), te), gbs(data.len(), td));
+                let ratio = data.len() as f64 / enc.len() as f64;
+                println!(
+                    "  ours {:7} sh{shuffle} t{threads}: enc {e:6.2} GB/s  dec {d:6.2} GB/s  ratio {ratio:.3}  ({:.2} / {:.2} of memcpy)",
+                    cname.name(),
+                    e / memcpy,
+                    d / memcpy
+                );
+                let lib_keys: Vec<String> = if shuffle == Blosc::NOSHUFFLE {
+                    vec![]
+                } else if cname == Cname::Lz4 {
+                    vec![
+                        format!("c-blosc lz4 t{threads}"),
+                        format!("c-blosc2 lz4 t{threads}"),
+                    ]
+                } else {
+                    vec![format!("c-blosc {} t1", cname.name())]
+                };
+                for key in lib_keys {
+                    if let (Some(pe), Some(pd), Some(pr)) = (
+                        peer(&key, "enc_gbs"),
+                        peer(&key, "dec_gbs"),
+                        peer(&key, "ratio"),
+                    ) {
+                        println!(
+                            "    vs {key:17}: enc {pe:6.2} GB/s  dec {pd:6.2} GB/s  ratio {pr:.3}  => ours/theirs enc {:.2}x  dec {:.2}x  ratio {:+.2}%",
+                            e / pe,
+                            d / pd,
+                            (ratio / pr - 1.0) * 100.0
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

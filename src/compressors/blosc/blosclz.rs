@@ -1,0 +1,406 @@
+//! BloscLZ, implemented from its stream format (learned by decoding c-blosc 1.21 streams made
+//! by numcodecs 0.16.6; no c-blosc code was used).
+//!
+//! A stream is a sequence of tokens; the first is always a literal run and its control byte's
+//! top three bits are ignored. For a control byte `c`:
+//! - `c < 32`: a literal run of `c + 1` bytes follows.
+//! - `c >= 32`: a match. `t = c >> 5` (1..=7); the length is `t + 1` for `t < 7`; for `t == 7`
+//!   bytes follow that are added to 6 while each is 255 (the last one < 255), plus 3. Then a
+//!   byte `lo`. With `hi = c & 31`, the distance is `(hi << 8) + lo + 1` (1..=8191); the pair
+//!   `hi == 31, lo == 255` instead announces a far match whose distance is
+//!   `8192 + (b0 << 8 | b1)` from the next two bytes (big-endian).
+//!   The match copies `length` bytes from `distance` bytes back, overlapping allowed.
+
+/// Largest distance of a near match (13 bits, minus the far escape).
+const MAX_NEAR: usize = 8191;
+/// Largest distance of a far match.
+const MAX_FAR: usize = MAX_NEAR + 1 + 0xffff;
+/// Streams shorter than this are not worth compressing (they are stored raw).
+const MIN_INPUT: usize = 16;
+
+/// Decompresses `src` into `dst`; returns the number of bytes written (the caller checks it
+/// equals the block size). Every read and write is bounds-checked; lengths are checked against
+/// the room left in `dst` before they are used, so no run of 255s can overflow anything.
+pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
+    let err = |what: &str, ip: usize| Err(format!("blosclz: {what} at stream offset {ip}"));
+    let Some(&first) = src.first() else {
+        return err("empty stream", 0);
+    };
+    let cap = dst.len();
+    let mut ip = 1usize;
+    let mut op = 0usize;
+    let mut ctrl = usize::from(first & 31);
+    loop {
+        if ctrl >= 32 {
+            let mut len = (ctrl >> 5) - 1;
+            let hi = (ctrl & 31) << 8;
+            if len == 6 {
+                loop {
+                    let Some(&code) = src.get(ip) else {
+                        return err("truncated match length", ip);
+                    };
+                    ip += 1;
+                    len += usize::from(code);
+                    if len > cap {
+                        return err("match length past the block end", ip);
+                    }
+                    if code != 255 {
+                        break;
+                    }
+                }
+            }
+            let Some(&lo) = src.get(ip) else {
+                return err("truncated match distance", ip);
+            };
+            ip += 1;
+            len += 3;
+            let dist = if lo == 255 && hi == (31 << 8) {
+                let (Some(&b0), Some(&b1)) = (src.get(ip), src.get(ip + 1)) else {
+                    return err("truncated far distance", ip);
+                };
+                ip += 2;
+                MAX_NEAR + 1 + (usize::from(b0) << 8 | usize::from(b1))
+            } else {
+                hi + usize::from(lo) + 1
+            };
+            if dist > op {
+                return err("match distance before the block start", ip);
+            }
+            if len > cap - op {
+                return err("match past the block end", ip);
+            }
+            if dist >= 16 && len <= 16 && cap - op >= 16 {
+                // Fast path: one fixed 16-byte copy; the bytes past `len` are overwritten by
+                // the next tokens (a stream that stops short of `cap` is an error anyway).
+                let (head, tail) = dst.split_at_mut(op);
+                tail[..16].copy_from_slice(&head[op - dist..op - dist + 16]);
+            } else {
+                copy_match(dst, op, dist, len);
+            }
+            op += len;
+        } else {
+            let run = ctrl + 1;
+            if let (Some(lit), Some(out)) = (src.get(ip..ip + 32), dst.get_mut(op..op + 32)) {
+                // Fast path: a fixed 32-byte copy (runs are at most 32 bytes long).
+                out.copy_from_slice(lit);
+                ip += run;
+                op += run;
+            } else {
+                let Some(lit) = src.get(ip..ip + run) else {
+                    return err("truncated literal run", ip);
+                };
+                let Some(out) = dst.get_mut(op..op + run) else {
+                    return err("literal run past the block end", ip);
+                };
+                out.copy_from_slice(lit);
+                ip += run;
+                op += run;
+            }
+        }
+        match src.get(ip) {
+            None => break,
+            Some(&c) => {
+                ctrl = usize::from(c);
+                ip += 1;
+            }
+        }
+    }
+    Ok(op)
+}
+
+/// Copies `len` bytes from `op - dist` to `op` with LZ77 (overlapping) semantics. The caller
+/// has checked `dist <= op` and `op + len <= buf.len()`.
+fn copy_match(buf: &mut [u8], op: usize, dist: usize, len: usize) {
+    let start = op - dist;
+    if dist >= len {
+        buf.copy_within(start..start + len, op);
+    } else if dist == 1 {
+        let b = buf[start];
+        buf[op..op + len].fill(b);
+    } else {
+        // Copy whole periods, doubling each time: the source [start, op + done) is written and
+        // `done` stays a multiple of `dist`, so the pattern continues.
+        let mut done = 0;
+        while done < len {
+            let chunk = (dist + done).min(len - done);
+            buf.copy_within(start..start + chunk, op + done);
+            done += chunk;
+        }
+    }
+}
+
+/// Output cursor that fails (returns false) instead of writing past `maxout`.
+struct Out<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl Out<'_> {
+    fn literals(&mut self, mut lit: &[u8]) -> bool {
+        while !lit.is_empty() {
+            let run = lit.len().min(32);
+            let Some(dst) = self.buf.get_mut(self.pos..self.pos + 1 + run) else {
+                return false;
+            };
+            dst[0] = (run - 1) as u8;
+            dst[1..].copy_from_slice(&lit[..run]);
+            self.pos += 1 + run;
+            lit = &lit[run..];
+        }
+        true
+    }
+
+    fn push(&mut self, b: u8) -> bool {
+        match self.buf.get_mut(self.pos) {
+            Some(slot) => {
+                *slot = b;
+                self.pos += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A match of `len >= 3` bytes at distance `1..=MAX_FAR`.
+    fn matched(&mut self, len: usize, dist: usize) -> bool {
+        let d = dist - 1;
+        let (hi, lo, far) = if d < MAX_NEAR {
+            (d >> 8, (d & 255) as u8, None)
+        } else {
+            (31, 255u8, Some(dist - MAX_NEAR - 1))
+        };
+        let mut ok = if len <= 8 {
+            self.push((((len - 2) << 5) | hi) as u8)
+        } else {
+            let mut rest = len - 9;
+            let mut ok = self.push(((7 << 5) | hi) as u8);
+            while ok && rest >= 255 {
+                ok = self.push(255);
+                rest -= 255;
+            }
+            ok && self.push(rest as u8)
+        };
+        ok = ok && self.push(lo);
+        if let Some(f) = far {
+            ok = ok && self.push((f >> 8) as u8) && self.push((f & 255) as u8);
+        }
+        ok
+    }
+}
+
+fn read_u32(src: &[u8], i: usize) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&src[i..i + 4]);
+    u32::from_le_bytes(b)
+}
+
+fn read_u64(src: &[u8], i: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&src[i..i + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Length of the common prefix of `src[a..]` and `src[b..]` (`a < b`), up to the end.
+fn common_len(src: &[u8], a: usize, b: usize) -> usize {
+    let n = src.len();
+    let mut len = 0;
+    while b + len + 8 <= n {
+        let x = read_u64(src, a + len) ^ read_u64(src, b + len);
+        if x != 0 {
+            return len + (x.trailing_zeros() / 8) as usize;
+        }
+        len += 8;
+    }
+    while b + len < n && src[a + len] == src[b + len] {
+        len += 1;
+    }
+    len
+}
+
+/// Compresses `src` into `dst` (capacity = c-blosc's `maxout`); returns the stream length, or 0
+/// if the stream would not fit (the frame then stores the input raw). Greedy LZ77 with a hash
+/// of 4-byte sequences; higher clevels use a larger table and skip less on misses.
+pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
+    let n = src.len();
+    if n < MIN_INPUT || dst.is_empty() {
+        return 0;
+    }
+    let hash_log: u32 = match clevel {
+        0..=3 => 12,
+        4..=6 => 13,
+        _ => 14,
+    };
+    let skip_shift: u32 = if clevel >= 7 { 7 } else { 5 };
+    let mut table = vec![0u32; 1 << hash_log];
+    let hash = |v: u32| (v.wrapping_mul(2_654_435_761) >> (32 - hash_log)) as usize;
+    let mut out = Out { buf: dst, pos: 0 };
+    let mut anchor = 0usize;
+    let mut ip = 1usize;
+    let mut misses = 0u32;
+    // Leave the last bytes as literals so every hashed read stays inside `src`.
+    let last = n - 4;
+    while ip <= last {
+        let seq = read_u32(src, ip);
+        let h = hash(seq);
+        let r = table[h] as usize;
+        table[h] = ip as u32;
+        let dist = ip - r;
+        if r < ip && dist <= MAX_FAR && read_u32(src, r) == seq {
+            // c-blosc's decoder rejects a stream that ends with a match: keep one literal.
+            let len = (4 + common_len(src, r + 4, ip + 4)).min(n - 1 - ip);
+            if dist <= MAX_NEAR || len >= 6 {
+                if !out.literals(&src[anchor..ip]) || !out.matched(len, dist) {
+                    return 0;
+                }
+                ip += len;
+                anchor = ip;
+                misses = 0;
+                // Index a position inside the match, which helps long runs of short periods.
+                if ip <= last && ip >= 2 {
+                    table[hash(read_u32(src, ip - 2))] = (ip - 2) as u32;
+                }
+                continue;
+            }
+        }
+        misses += 1;
+        ip += 1 + (misses >> skip_shift) as usize;
+    }
+    if !out.literals(&src[anchor..]) || out.pos >= out.buf.len() {
+        return 0;
+    }
+    // c-blosc marks the first control byte (a literal run) with bit 5; decoders mask it off.
+    out.buf[0] |= 0x20;
+    out.pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Compressible inputs of every shape (short periods, runs, copies at all distances)
+        /// round-trip, and every prefix of a stream either errors or comes up short.
+        #[test]
+        fn round_trip_and_truncation(
+            pieces in proptest::collection::vec((0u8..4, 1usize..200, any::<u8>()), 1..60),
+            clevel in 1u8..10,
+        ) {
+            let mut src: Vec<u8> = Vec::new();
+            for (kind, n, b) in pieces {
+                match kind {
+                    0 => src.extend(std::iter::repeat_n(b, n)),
+                    1 => src.extend((0..n).map(|i| b.wrapping_add((i % 7) as u8))),
+                    2 if !src.is_empty() => {
+                        let from = usize::from(b) * 37 % src.len();
+                        let copy: Vec<u8> = src[from..].iter().copied().cycle().take(n).collect();
+                        src.extend(copy);
+                    }
+                    _ => src.extend((0..n).map(|i| (i as u8).wrapping_mul(b) ^ 0x5a)),
+                }
+            }
+            let mut dst = vec![0u8; src.len()];
+            let n = compress(clevel, &src, &mut dst);
+            if n > 0 {
+                let mut back = vec![0u8; src.len()];
+                prop_assert_eq!(decompress(&dst[..n], &mut back), Ok(src.len()));
+                prop_assert_eq!(&back, &src);
+                for cut in [n - 1, n / 2, 1] {
+                    let r = decompress(&dst[..cut], &mut back);
+                    prop_assert!(r.is_err() || r.unwrap() < src.len());
+                }
+            }
+        }
+    }
+
+    fn round_trip(src: &[u8]) -> Option<usize> {
+        let mut dst = vec![0u8; src.len()];
+        let n = compress(5, src, &mut dst);
+        if n == 0 {
+            return None;
+        }
+        let mut back = vec![0u8; src.len()];
+        assert_eq!(decompress(&dst[..n], &mut back), Ok(src.len()));
+        // Every stream ends with a literal run (c-blosc rejects a trailing match): the last
+        // byte of input is the last byte of the stream.
+        assert_eq!(dst[n - 1], src[src.len() - 1]);
+        assert_eq!(back, src);
+        Some(n)
+    }
+
+    #[test]
+    fn c_blosc_streams_decode() {
+        // numcodecs 0.16.6, Blosc('blosclz', 5, 0) of arange(200, '<i4') % 5: the first of its
+        // four 200-byte streams (c-blosc sets bit 5 of the first control byte).
+        let stream = [
+            49, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 128, 0, 224, 165, 19, 1, 0, 0,
+        ];
+        let want: Vec<u8> = (0..200u32).flat_map(|i| (i % 5).to_le_bytes()).collect();
+        let mut out = vec![0u8; 200];
+        assert_eq!(decompress(&stream, &mut out), Ok(200));
+        assert_eq!(out[..], want[..200]);
+        // Blosc('blosclz', 9, 0) of tile(arange(40, 'u1'), 300): a length with 46 bytes of 255.
+        let mut stream = vec![63u8];
+        stream.extend(0..32u8);
+        stream.extend([7, 32, 33, 34, 35, 36, 37, 38, 39, 224]);
+        stream.extend([255; 46]);
+        stream.extend([218, 39, 2, 37, 38, 39]);
+        let want: Vec<u8> = (0..12000u32).map(|i| (i % 40) as u8).collect();
+        let mut out = vec![0u8; 12000];
+        assert_eq!(decompress(&stream, &mut out), Ok(12000));
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn round_trips() {
+        let runs: Vec<u8> = (0..100_000u32).map(|i| (i / 1000) as u8).collect();
+        assert!(round_trip(&runs).unwrap() < 2000);
+        let period3: Vec<u8> = (0..5000u32).map(|i| (i % 3) as u8).collect();
+        assert!(round_trip(&period3).is_some());
+        // Far matches: a random 20 KiB block repeated.
+        let mut x = 12345u32;
+        let block: Vec<u8> = (0..20_000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (x >> 16) as u8
+            })
+            .collect();
+        let twice = [block.clone(), block.clone()].concat();
+        let n = round_trip(&twice).unwrap();
+        assert!(n < 21_000, "{n}");
+        // Random data does not fit: 0.
+        let mut dst = vec![0u8; block.len()];
+        assert_eq!(compress(5, &block, &mut dst), 0);
+        // Long matches with length extension bytes of 255.
+        let zeros = vec![0u8; 70_000];
+        assert!(round_trip(&zeros).unwrap() < 400);
+        assert_eq!(compress(5, &[0u8; 15], &mut [0u8; 15]), 0);
+    }
+
+    #[test]
+    fn bad_streams_are_errors() {
+        let mut out = [0u8; 16];
+        assert!(decompress(&[], &mut out).is_err());
+        // Literal run longer than the input.
+        assert!(decompress(&[5, 1, 2], &mut out).is_err());
+        // Literal run past the output.
+        assert!(decompress(&[31; 40], &mut out).is_err());
+        // Match before the start.
+        assert!(decompress(&[0, 7, 0x20, 5], &mut out).is_err());
+        // Match past the end.
+        assert!(decompress(&[0, 7, 0xe0, 100, 0], &mut out).is_err());
+        // 255-continuations that would wrap a 32-bit length (c-blosc #405).
+        let mut bomb = vec![0u8, 7, 0xe0];
+        bomb.extend(std::iter::repeat_n(0xff, 100_000));
+        assert!(decompress(&bomb, &mut out).is_err());
+        // Truncated match length / distance / far distance.
+        assert!(decompress(&[0, 7, 0xe0], &mut out).is_err());
+        assert!(decompress(&[0, 7, 0x20], &mut out).is_err());
+        assert!(decompress(&[0, 7, 0x3f, 0xff, 0], &mut out).is_err());
+        // Good: literal then overlapping match.
+        let mut out = [0u8; 9];
+        assert_eq!(decompress(&[0, 7, 0xc0, 0], &mut out), Ok(9));
+        assert_eq!(out, [7; 9]);
+    }
+}

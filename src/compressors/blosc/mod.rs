@@ -1,0 +1,149 @@
+//! numcodecs `Blosc` (c-blosc 1.x frames), in Rust: our shuffle and bitshuffle kernels, our
+//! BloscLZ, and C lz4 / zlib / zstd inside. Config
+//! `{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}`.
+//!
+//! - `typesize` is not in the config: it is the input dtype's itemsize, as in numcodecs. A
+//!   `typesize` key (numcodecs' constructor takes one) is accepted as an override and, like
+//!   numcodecs, not written back by `get_config`.
+//! - Output is c-blosc 1.21's single-threaded frame (numcodecs with `blosc.use_threads =
+//!   False`), byte for byte for lz4, lz4hc and zlib; blocks are compressed in parallel on the
+//!   caller's rayon pool and written in block order, so the bytes never depend on threads.
+//! - Decoding accepts every frame c-blosc 1.x writes (any block order, other blocksizes, split
+//!   or not, raw streams, memcpyed) and checks every field against the real buffer and the
+//!   expected size. Empty input round-trips (numcodecs cannot decode its own empty frame).
+
+mod blocksize;
+mod blosclz;
+mod frame;
+mod inner;
+
+pub use inner::Cname;
+
+use crate::codec::{check_output_size, Codec, ConfigReader};
+use crate::dtype::DType;
+use crate::error::Result;
+use frame::{EncodeParams, Filter, Header};
+use serde_json::{json, Value};
+
+/// numcodecs' `Blosc(cname, clevel, shuffle, blocksize)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blosc {
+    cname: Cname,
+    clevel: u8,
+    shuffle: i8,
+    blocksize: usize,
+    typesize: Option<usize>,
+}
+
+impl Blosc {
+    pub const ID: &'static str = "blosc";
+    /// `NOSHUFFLE`.
+    pub const NOSHUFFLE: i8 = 0;
+    /// `SHUFFLE` (byte shuffle), the default.
+    pub const SHUFFLE: i8 = 1;
+    /// `BITSHUFFLE`.
+    pub const BITSHUFFLE: i8 = 2;
+    /// `AUTOSHUFFLE`: bitshuffle for 1-byte items, byte shuffle otherwise.
+    pub const AUTOSHUFFLE: i8 = -1;
+
+    /// A Blosc codec. `clevel` is 0..=9, `shuffle` one of -1, 0, 1, 2, `blocksize` 0 for
+    /// automatic.
+    pub fn new(cname: Cname, clevel: u8, shuffle: i8, blocksize: usize) -> Result<Self> {
+        let cfg = json!({"cname": cname.name(), "clevel": clevel, "shuffle": shuffle,
+                         "blocksize": blocksize});
+        Self::from_config(&cfg)
+    }
+
+    /// Builds from numcodecs' config; unknown keys, unknown cnames (case-sensitive), clevel
+    /// outside 0..=9, shuffle outside {-1, 0, 1, 2} and a negative blocksize are errors.
+    pub fn from_config(config: &Value) -> Result<Self> {
+        let mut r = ConfigReader::new(Self::ID, config)?;
+        let cname = match r.optional_str("cname")? {
+            None => Cname::Lz4,
+            Some(s) => Cname::from_name(s).ok_or_else(|| {
+                r.error(
+                    "cname",
+                    format!("unknown compressor {s:?} (blosclz, lz4, lz4hc, zlib, zstd)"),
+                )
+            })?,
+        };
+        let clevel = r.optional_int_in("clevel", 0, 9)?.unwrap_or(5) as u8;
+        let shuffle = r.optional_int_in("shuffle", -1, 2)?.unwrap_or(1) as i8;
+        let blocksize = r.optional_uint("blocksize")?.unwrap_or(0);
+        if blocksize > i32::MAX as usize {
+            return Err(r.error("blocksize", format!("{blocksize} does not fit an int32")));
+        }
+        let typesize = r
+            .optional_int_in("typesize", 1, i64::from(i32::MAX))?
+            .map(|t| t as usize);
+        r.finish()?;
+        Ok(Blosc {
+            cname,
+            clevel,
+            shuffle,
+            blocksize,
+            typesize,
+        })
+    }
+
+    /// The inner compressor.
+    pub fn cname(&self) -> Cname {
+        self.cname
+    }
+
+    /// The typesize written for input of `dtype`: an explicit override, else the itemsize;
+    /// sizes over 255 become 1, as in c-blosc.
+    fn typesize_for(&self, dtype: DType) -> usize {
+        let t = self.typesize.unwrap_or(dtype.itemsize());
+        if t > 255 {
+            1
+        } else {
+            t
+        }
+    }
+}
+
+impl Codec for Blosc {
+    fn codec_id(&self) -> &'static str {
+        Self::ID
+    }
+
+    fn get_config(&self) -> Value {
+        json!({"id": Self::ID, "cname": self.cname.name(), "clevel": self.clevel,
+               "shuffle": self.shuffle, "blocksize": self.blocksize})
+    }
+
+    fn encode(&self, input: &[u8], dtype: DType) -> Result<Vec<u8>> {
+        let typesize = self.typesize_for(dtype);
+        let filter = match self.shuffle {
+            Self::NOSHUFFLE => Filter::None,
+            Self::BITSHUFFLE => Filter::Bit,
+            Self::AUTOSHUFFLE if typesize == 1 => Filter::Bit,
+            _ => Filter::Byte,
+        };
+        let p = EncodeParams {
+            cname: self.cname,
+            clevel: self.clevel,
+            filter,
+            typesize,
+            blocksize: self.blocksize,
+        };
+        frame::encode(&p, input)
+    }
+
+    fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
+        let h = Header::parse(input, limit)?;
+        let mut out = vec![0u8; h.nbytes];
+        frame::decode_into(input, &h, &mut out)?;
+        Ok(out)
+    }
+
+    fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
+        let h = Header::parse(input, usize::MAX)?;
+        check_output_size(Self::ID, h.nbytes, out)?;
+        frame::decode_into(input, &h, out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
