@@ -6,6 +6,8 @@
 
 pub mod bitshuffle;
 pub mod dispatch;
+#[cfg(feature = "blosc2-peer")]
+pub mod peer;
 pub mod shuffle;
 #[cfg(target_arch = "x86_64")]
 mod x86;

@@ -88,6 +88,11 @@ impl Pshufb for V256 {
         // SAFETY: the caller guarantees AVX2.
         Self(unsafe { _mm256_shuffle_epi8(self.0, m.0) })
     }
+    #[inline(always)]
+    unsafe fn or(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees the ISA; no pointer arguments.
+        Self(unsafe { _mm256_or_si256(self.0, b.0) })
+    }
 }
 
 /// AVX2 shuffle of `count` elements into streams `stride` apart.
@@ -96,6 +101,8 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
     match es {
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
         2 | 4 | 8 => unsafe { super::shuffle_pow2::<V256>(es, count, src, dst, stride) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V256>(es, count, src, dst, stride) },
         // SAFETY: as above.
         _ => unsafe { super::shuffle_tiled::<V256>(es, count, src, dst, stride) },
     }
@@ -113,6 +120,10 @@ pub(crate) fn unshuffle_strided(
     match es {
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
         2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V256>(es, count, src, stride, dst) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 | 10 | 11 => unsafe {
+            super::unshuffle_gather::<V256>(es, count, src, stride, dst)
+        },
         // SAFETY: as above.
         _ => unsafe { super::unshuffle_tiled::<V256>(es, count, src, stride, dst) },
     }

@@ -100,6 +100,11 @@ impl Pshufb for V512 {
         // SAFETY: the caller guarantees AVX-512 F+BW.
         Self(unsafe { _mm512_shuffle_epi8(self.0, m.0) })
     }
+    #[inline(always)]
+    unsafe fn or(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees the ISA; no pointer arguments.
+        Self(unsafe { _mm512_or_si512(self.0, b.0) })
+    }
 }
 
 /// AVX-512 shuffle of `count` elements into streams `stride` apart.
@@ -108,6 +113,8 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
     match es {
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX-512 F+BW CPUs.
         2 | 4 | 8 => unsafe { super::shuffle_pow2::<V512>(es, count, src, dst, stride) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V512>(es, count, src, dst, stride) },
         // SAFETY: as above.
         _ => unsafe { super::shuffle_tiled::<V512>(es, count, src, dst, stride) },
     }
@@ -125,6 +132,10 @@ pub(crate) fn unshuffle_strided(
     match es {
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX-512 F+BW CPUs.
         2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V512>(es, count, src, stride, dst) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 | 10 | 11 => unsafe {
+            super::unshuffle_gather::<V512>(es, count, src, stride, dst)
+        },
         // SAFETY: as above.
         _ => unsafe { super::unshuffle_tiled::<V512>(es, count, src, stride, dst) },
     }

@@ -52,6 +52,7 @@ pub(crate) trait Pshufb: Vector {
     /// The same 16-byte control in every lane.
     unsafe fn splat_lane(m: &[u8; 16]) -> Self;
     unsafe fn pshufb(self, m: Self) -> Self;
+    unsafe fn or(self, b: Self) -> Self;
 }
 
 /// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`.
@@ -373,4 +374,173 @@ pub(crate) fn bit_transpose_u64(words: &mut [u64]) {
     for w in words.iter_mut() {
         *w = crate::bitshuffle::transpose8x8(*w);
     }
+}
+
+/// Gather-shuffle for small odd element sizes (3, 5, 6, 7, 9; the per-ISA entry picks them:
+/// from 10 up the `es * es` controls no longer fit in registers, and LLVM's spills of `x` as
+/// two 16-byte halves reloaded whole defeat store forwarding, so the 16x16 tile is faster): 16 elements of a lane are `es`
+/// 16-byte vectors `X_v`; stream `j`'s 16 bytes are `OR_v pshufb(X_v, M[j][v])`, where
+/// `M[j][v]` picks byte `i * es + j` when it lies in `X_v` and zeroes the rest.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_gather<V: Pshufb>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { shuffle_gather_n::<V, $n>(count, src, dst, stride) },)*
+                _ => unreachable!("shuffle_gather: element size {es}"),
+            }
+        };
+    }
+    go!(3 5 6 7 9 10 11 12 13 14 15)
+}
+
+/// The `es x es` pshufb controls of the gather kernels; `forward` for shuffle (`[j][v]`: bytes of
+/// stream `j` found in input vector `v`), otherwise for unshuffle (`[v][j]`: bytes of output
+/// vector `v` found in stream `j`).
+fn gather_masks<const ES: usize>(forward: bool) -> [[[u8; 16]; ES]; ES] {
+    let mut m = [[[0x80u8; 16]; ES]; ES];
+    for (a, row) in m.iter_mut().enumerate() {
+        for (b, mask) in row.iter_mut().enumerate() {
+            for (p, byte) in mask.iter_mut().enumerate() {
+                if forward {
+                    // Stream a, element p: input byte p*ES + a.
+                    let pos = p * ES + a;
+                    if pos / 16 == b {
+                        *byte = (pos % 16) as u8;
+                    }
+                } else {
+                    // Output vector a, byte p: element (16a+p)/ES, byte (16a+p)%ES.
+                    let pos = 16 * a + p;
+                    if pos % ES == b {
+                        *byte = (pos / ES) as u8;
+                    }
+                }
+            }
+        }
+    }
+    m
+}
+
+#[inline(always)]
+unsafe fn shuffle_gather_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(ES, count, src.len(), dst.len(), stride);
+    let t = 16 * V::LANES;
+    let raw = gather_masks::<ES>(true);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut m = [[z; ES]; ES];
+    for (mr, rr) in m.iter_mut().zip(raw.iter()) {
+        for (mv, rv) in mr.iter_mut().zip(rr.iter()) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            *mv = unsafe { V::splat_lane(rv) };
+        }
+    }
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count {
+        let mut x = [z; ES];
+        for (v, xv) in x.iter_mut().enumerate() {
+            // SAFETY: lane l reads src[(i + 16l)*ES + 16v ..+16], 16v + 16 <= 16*ES, so the
+            // largest end is (i+t)*ES <= src.len().
+            *xv = unsafe { V::load_rows(s.add(i * ES + 16 * v), 16 * ES) };
+        }
+        for (j, mj) in m.iter().enumerate() {
+            // Stream j draws from input vectors j/16 ..= (15*ES + j)/16 only.
+            let hi = (15 * ES + j) / 16;
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let mut acc = unsafe { x[0].pshufb(mj[0]) };
+            for v in 1..=hi {
+                // SAFETY: V's ISA is guaranteed by the caller.
+                acc = unsafe { acc.or(x[v].pshufb(mj[v])) };
+            }
+            // SAFETY: writes dst[j*stride + i .. + t], j < ES, i + t <= count.
+            unsafe { acc.store(d.add(j * stride + i)) };
+        }
+        i += t;
+    }
+    shuffle_tail(ES, count, i, src, dst, stride);
+}
+
+/// Inverse of [`shuffle_gather`].
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_gather<V: Pshufb>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { unshuffle_gather_n::<V, $n>(count, src, stride, dst) },)*
+                _ => unreachable!("unshuffle_gather: element size {es}"),
+            }
+        };
+    }
+    go!(3 5 6 7 9 10 11 12 13 14 15)
+}
+
+#[inline(always)]
+unsafe fn unshuffle_gather_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    check_streams(ES, count, dst.len(), src.len(), stride);
+    let t = 16 * V::LANES;
+    let raw = gather_masks::<ES>(false);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut m = [[z; ES]; ES];
+    for (mr, rr) in m.iter_mut().zip(raw.iter()) {
+        for (mv, rv) in mr.iter_mut().zip(rr.iter()) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            *mv = unsafe { V::splat_lane(rv) };
+        }
+    }
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count {
+        let mut x = [z; ES];
+        for (j, xj) in x.iter_mut().enumerate() {
+            // SAFETY: reads src[j*stride + i .. + t], j < ES, i + t <= count.
+            *xj = unsafe { V::load(s.add(j * stride + i)) };
+        }
+        for (v, mv) in m.iter().enumerate() {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let mut acc = unsafe { x[0].pshufb(mv[0]) };
+            for j in 1..ES {
+                // SAFETY: V's ISA is guaranteed by the caller.
+                acc = unsafe { acc.or(x[j].pshufb(mv[j])) };
+            }
+            // SAFETY: lane l writes dst[(i + 16l)*ES + 16v ..+16]; the largest end is
+            // (i+t)*ES <= dst.len().
+            unsafe { acc.store_rows(d.add(i * ES + 16 * v), 16 * ES) };
+        }
+        i += t;
+    }
+    unshuffle_tail(ES, count, i, src, stride, dst);
 }
