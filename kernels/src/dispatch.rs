@@ -138,19 +138,23 @@ pub fn set_isa(isa: Isa) -> Result<(), UnavailableIsa> {
 
 /// One ISA's kernels. Every entry is a safe function: entries of an ISA the CPU lacks are only
 /// reachable through [`table`], which checks availability.
-pub(crate) struct Kernels {
+#[doc(hidden)]
+pub struct Kernels {
     /// `(es, count, src, dst, stride)`: byte planes of `count` elements, `stride` apart in dst.
-    pub shuffle: fn(usize, usize, &[u8], &mut [u8], usize),
+    pub(crate) shuffle: fn(usize, usize, &[u8], &mut [u8], usize),
     /// `(es, count, src, stride, dst)`: the inverse.
-    pub unshuffle: fn(usize, usize, &[u8], usize, &mut [u8]),
+    pub(crate) unshuffle: fn(usize, usize, &[u8], usize, &mut [u8]),
     /// 8x8 bit transpose of every word.
-    pub bit_transpose: fn(&mut [u64]),
+    pub(crate) bit_transpose: fn(&mut [u64]),
+    /// Delta encode/decode.
+    pub(crate) delta: &'static crate::delta::DeltaKernels,
 }
 
 static SCALAR: Kernels = Kernels {
     shuffle: crate::shuffle::shuffle_tail_from0,
     unshuffle: crate::shuffle::unshuffle_tail_from0,
     bit_transpose: crate::bitshuffle::bit_transpose_scalar,
+    delta: &crate::delta::SCALAR,
 };
 
 #[cfg(target_arch = "x86_64")]
@@ -162,6 +166,7 @@ mod x86_tables {
         shuffle: sse2::shuffle_strided,
         unshuffle: sse2::unshuffle_strided,
         bit_transpose: sse2::bit_transpose,
+        delta: &crate::x86::delta::SSE2,
     };
 
     fn shuffle_avx2(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
@@ -180,6 +185,7 @@ mod x86_tables {
         shuffle: shuffle_avx2,
         unshuffle: unshuffle_avx2,
         bit_transpose: bit_transpose_avx2,
+        delta: &crate::x86::delta::AVX2,
     };
 
     fn shuffle_avx512(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
@@ -198,6 +204,7 @@ mod x86_tables {
         shuffle: shuffle_avx512,
         unshuffle: unshuffle_avx512,
         bit_transpose: bit_transpose_avx512,
+        delta: &crate::x86::delta::AVX512,
     };
 }
 

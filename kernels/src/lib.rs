@@ -5,6 +5,7 @@
 //! run time (see [`dispatch`]); `*_with(isa, ...)` runs a given ISA's path.
 
 pub mod bitshuffle;
+pub mod delta;
 pub mod dispatch;
 #[cfg(feature = "blosc2-peer")]
 pub mod peer;
