@@ -268,3 +268,36 @@ mod tests {
         assert_eq!(Isa::active(), Isa::detected());
     }
 }
+
+/// Runs `f` compiled for `isa`: `f` (an `#[inline(always)]` closure over `#[inline(always)]`
+/// loops) is inlined into a `#[target_feature]` function of that ISA, so LLVM vectorizes its
+/// loops with that ISA's instructions (the multiversioning trick, used here for the float
+/// kernels whose loops LLVM vectorizes well: scale-offset, quantize, bitround).
+///
+/// # Panics
+/// If `isa` is not available on this CPU.
+#[inline(always)]
+pub(crate) fn vectorize<R>(isa: Isa, f: impl FnOnce() -> R) -> R {
+    assert!(isa.is_available(), "{}", UnavailableIsa(isa));
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: availability was asserted above.
+        Isa::Avx2 => unsafe { mv::avx2(f) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: availability was asserted above.
+        Isa::Avx512 => unsafe { mv::avx512(f) },
+        _ => f(),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod mv {
+    #[target_feature(enable = "avx2,fma,sse4.1")]
+    pub(super) fn avx2<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+    #[target_feature(enable = "avx2,fma,sse4.1,avx512f,avx512bw,avx512vl,avx512dq")]
+    pub(super) fn avx512<R>(f: impl FnOnce() -> R) -> R {
+        f()
+    }
+}

@@ -7,8 +7,10 @@
 pub mod bitshuffle;
 pub mod delta;
 pub mod dispatch;
+pub mod fixedscaleoffset;
 #[cfg(feature = "blosc2-peer")]
 pub mod peer;
+pub mod quantize;
 pub mod shuffle;
 #[cfg(target_arch = "x86_64")]
 mod x86;
