@@ -13,7 +13,7 @@
 
 use crate::error::{Error, Result};
 use chunkcodec_kernels::peer::{Blosc2, Blosc2Filter};
-use chunkcodec_kernels::{bitshuffle, shuffle, Isa};
+use chunkcodec_kernels::{bitshuffle, delta, fixedscaleoffset as fso, quantize, shuffle, Isa};
 use clap::Args;
 use std::hint::black_box;
 use std::time::Instant;
@@ -76,6 +76,81 @@ struct Kernel {
     peer: Option<Blosc2Filter>,
     /// Whether the buffer must be a multiple of 8 elements.
     groups_of_8: bool,
+    /// Input data: floats of `elementsize` bytes (else pseudo-random bytes).
+    floats: bool,
+}
+
+fn bytes_of<T: bytemuck::Pod>(s: &[u8]) -> &[T] {
+    bytemuck::cast_slice(s)
+}
+
+fn bytes_of_mut<T: bytemuck::Pod>(s: &mut [u8]) -> &mut [T] {
+    bytemuck::cast_slice_mut(s)
+}
+
+fn run_delta(isa: Isa, es: usize, s: &[u8], d: &mut [u8], enc: bool) {
+    macro_rules! go {
+        ($t:ty) => {
+            if enc {
+                delta::encode_with::<$t>(isa, bytes_of(s), bytes_of_mut(d))
+            } else {
+                delta::decode_with::<$t>(isa, bytes_of(s), bytes_of_mut(d))
+            }
+        };
+    }
+    match es {
+        1 => go!(i8),
+        2 => go!(i16),
+        4 => go!(i32),
+        _ => go!(i64),
+    }
+}
+
+fn run_delta_float(isa: Isa, es: usize, s: &[u8], d: &mut [u8], enc: bool) {
+    match (es, enc) {
+        (4, true) => delta::encode_with::<f32>(isa, bytes_of(s), bytes_of_mut(d)),
+        (4, false) => delta::decode_with::<f32>(isa, bytes_of(s), bytes_of_mut(d)),
+        (_, true) => delta::encode_with::<f64>(isa, bytes_of(s), bytes_of_mut(d)),
+        (_, false) => delta::decode_with::<f64>(isa, bytes_of(s), bytes_of_mut(d)),
+    }
+}
+
+/// FSO encode: f64 (es 8) or f32 (es 4) around 1000 -> i16 with offset 1000, scale 10.
+fn run_fso_encode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    let n = s.len() / es;
+    let out: &mut [i16] = bytes_of_mut(&mut d[..2 * n]);
+    if es == 4 {
+        fso::encode_f32_with(isa, bytes_of::<f32>(s), 1000.0, 10.0, out)
+    } else {
+        fso::encode_f64_with(isa, bytes_of::<f64>(s), 1000.0, 10.0, out)
+    }
+}
+
+/// FSO decode: i16 -> f64 (es 8) or f32 (es 4); `bytes` counts the float side.
+fn run_fso_decode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    let n = s.len() / es;
+    let enc: &[i16] = bytes_of(&s[..2 * n]);
+    if es == 4 {
+        fso::decode_to_f32_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d))
+    } else {
+        fso::decode_f64_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d))
+    }
+}
+
+fn run_quantize(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    if es == 4 {
+        quantize::quantize_f32_with(isa, bytes_of(s), 1024.0, bytes_of_mut(d))
+    } else {
+        quantize::quantize_f64_with(isa, bytes_of(s), 1024.0, bytes_of_mut(d))
+    }
+}
+
+fn run_bitround(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    match es {
+        2 => quantize::bitround_with::<u16>(isa, 5, bytes_of(s), bytes_of_mut(d)),
+        4 => quantize::bitround_with::<u32>(isa, 10, bytes_of(s), bytes_of_mut(d)),
+        _ => quantize::bitround_with::<u64>(isa, 20, bytes_of(s), bytes_of_mut(d)),
+    }
 }
 
 fn kernels() -> Vec<Kernel> {
@@ -83,7 +158,20 @@ fn kernels() -> Vec<Kernel> {
     const SHUF_Q: &[usize] = &[2, 3, 4, 8, 16, 24];
     const BIT: &[usize] = &[1, 2, 4, 8, 16];
     const BIT_Q: &[usize] = &[4, 8];
-    vec![
+    const INT: &[usize] = &[1, 2, 4, 8];
+    const INT_Q: &[usize] = &[1, 2, 4, 8];
+    const FLT: &[usize] = &[4, 8];
+    const FLT16: &[usize] = &[2, 4, 8];
+    let k = |name, elementsizes, quick, run: RunFn, floats| Kernel {
+        name,
+        elementsizes,
+        quick,
+        run,
+        peer: None,
+        groups_of_8: false,
+        floats,
+    };
+    let mut v = vec![
         Kernel {
             name: "shuffle",
             elementsizes: SHUF,
@@ -91,6 +179,7 @@ fn kernels() -> Vec<Kernel> {
             run: shuffle::shuffle_with,
             peer: Some(Blosc2Filter::Shuffle),
             groups_of_8: false,
+            floats: false,
         },
         Kernel {
             name: "unshuffle",
@@ -99,6 +188,7 @@ fn kernels() -> Vec<Kernel> {
             run: shuffle::unshuffle_with,
             peer: Some(Blosc2Filter::Unshuffle),
             groups_of_8: false,
+            floats: false,
         },
         Kernel {
             name: "bitshuffle",
@@ -107,6 +197,7 @@ fn kernels() -> Vec<Kernel> {
             run: bitshuffle::bitshuffle_with,
             peer: Some(Blosc2Filter::Bitshuffle),
             groups_of_8: true,
+            floats: false,
         },
         Kernel {
             name: "bitunshuffle",
@@ -115,8 +206,44 @@ fn kernels() -> Vec<Kernel> {
             run: bitshuffle::bitunshuffle_with,
             peer: Some(Blosc2Filter::Bitunshuffle),
             groups_of_8: true,
+            floats: false,
         },
-    ]
+    ];
+    v.extend([
+        k(
+            "delta_encode",
+            INT,
+            INT_Q,
+            |i, e, s, d| run_delta(i, e, s, d, true),
+            false,
+        ),
+        k(
+            "delta_decode",
+            INT,
+            INT_Q,
+            |i, e, s, d| run_delta(i, e, s, d, false),
+            false,
+        ),
+        k(
+            "delta_encode_float",
+            FLT,
+            FLT,
+            |i, e, s, d| run_delta_float(i, e, s, d, true),
+            true,
+        ),
+        k(
+            "delta_decode_float",
+            FLT,
+            FLT,
+            |i, e, s, d| run_delta_float(i, e, s, d, false),
+            true,
+        ),
+        k("fixedscaleoffset_encode", FLT, FLT, run_fso_encode, true),
+        k("fixedscaleoffset_decode", FLT, FLT, run_fso_decode, false),
+        k("quantize_encode", FLT, FLT, run_quantize, true),
+        k("bitround_encode", FLT16, FLT, run_bitround, true),
+    ]);
+    v
 }
 
 /// One output row.
@@ -191,6 +318,25 @@ fn data(len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Fills `buf` with the benchmark input: pseudo-random bytes, or smooth floats around 1000
+/// (`es` = 4: f32, 2 or 8: the bytes of f64s / halves of them).
+fn fill(buf: &mut [u8], floats: bool, es: usize) {
+    if !floats {
+        buf.copy_from_slice(&data(buf.len()));
+        return;
+    }
+    let val = |i: usize| 1000.0 + 50.0 * (i as f64 * 0.001).sin() + (i % 7) as f64 * 0.01;
+    if es == 4 {
+        for (i, c) in buf.chunks_exact_mut(4).enumerate() {
+            c.copy_from_slice(&(val(i) as f32).to_le_bytes());
+        }
+    } else {
+        for (i, c) in buf.chunks_exact_mut(8).enumerate() {
+            c.copy_from_slice(&val(i).to_le_bytes());
+        }
+    }
+}
+
 /// `chunkcodec bench`.
 pub fn bench(args: &BenchArgs) -> Result<()> {
     let all = kernels();
@@ -255,7 +401,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             timer.trial_s * 1e3
         );
         println!(
-            "{:<14} {:<7} {:>4} {:>9} {:>8} {:>8} {:>6} {:>9} {:>8}",
+            "{:<24} {:<7} {:>4} {:>9} {:>8} {:>8} {:>6} {:>9} {:>8}",
             "kernel", "isa", "es", "bytes", "GB/s", "memcpy", "ratio", "c-blosc2", "ours/c2"
         );
     }
@@ -281,13 +427,17 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                 if bytes == 0 {
                     continue;
                 }
-                let src = data(bytes);
-                let mut dst = vec![0u8; bytes];
+                let mut src_buf = vec![0u64; bytes.div_ceil(8)];
+                let mut dst_buf = vec![0u64; bytes.div_ceil(8)];
+                let src_all: &mut [u8] = bytemuck::cast_slice_mut(&mut src_buf);
+                fill(&mut src_all[..bytes], k.floats, es);
+                let src = &src_all[..bytes];
+                let dst = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[..bytes];
                 // The c-blosc2 peer on the same buffers, once per (kernel, es, bytes).
                 let peer_row = match (&peer, k.peer) {
                     (Ok(b), Some(f)) if (2..=255).contains(&es) && bytes <= i32::MAX as usize => {
-                        b.run(f, es, &src, &mut dst).map_err(bad)?;
-                        let (t, tm) = timer.measure(&src, &mut dst, |s, d| {
+                        b.run(f, es, src, dst).map_err(bad)?;
+                        let (t, tm) = timer.measure(src, dst, |s, d| {
                             let _ = b.run(f, es, s, d);
                         });
                         Some(row(
@@ -302,7 +452,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                     _ => None,
                 };
                 for &isa in &isas {
-                    let (t, tm) = timer.measure(&src, &mut dst, |s, d| (k.run)(isa, es, s, d));
+                    let (t, tm) = timer.measure(src, dst, |s, d| (k.run)(isa, es, s, d));
                     let r = row(k.name, isa, es, bytes, t, tm);
                     if !args.json {
                         let (pg, pr) = match &peer_row {
@@ -312,7 +462,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                             None => ("-".into(), "-".into()),
                         };
                         println!(
-                            "{:<14} {:<7} {:>4} {:>9} {:>8.2} {:>8.2} {:>6.2} {:>9} {:>8}",
+                            "{:<24} {:<7} {:>4} {:>9} {:>8.2} {:>8.2} {:>6.2} {:>9} {:>8}",
                             r.kernel, r.isa, es, bytes, r.gbps, r.memcpy_gbps, r.ratio, pg, pr
                         );
                     }
@@ -321,7 +471,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                 if let Some(p) = peer_row {
                     if !args.json {
                         println!(
-                            "{:<14} {:<7} {:>4} {:>9} {:>8.2} {:>8.2} {:>6.2}",
+                            "{:<24} {:<7} {:>4} {:>9} {:>8.2} {:>8.2} {:>6.2}",
                             p.kernel, "c-blosc2", es, bytes, p.gbps, p.memcpy_gbps, p.ratio
                         );
                     }
@@ -371,9 +521,15 @@ mod tests {
             for isa in Isa::available() {
                 for &es in k.elementsizes {
                     let n = 8 * es * 10;
-                    let src = data(n);
-                    let mut dst = vec![0; n];
-                    (k.run)(isa, es, &src, &mut dst);
+                    let mut src = vec![0u64; n / 8];
+                    let mut dst = vec![0u64; n / 8];
+                    fill(bytemuck::cast_slice_mut(&mut src), k.floats, es);
+                    (k.run)(
+                        isa,
+                        es,
+                        bytemuck::cast_slice(&src),
+                        bytemuck::cast_slice_mut(&mut dst),
+                    );
                 }
             }
         }
