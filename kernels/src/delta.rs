@@ -124,12 +124,14 @@ pub(crate) fn decode_scalar_int<T: Copy + WrapInt>(acc: T, src: &[T], dst: &mut 
 #[inline(always)]
 pub(crate) fn encode_vec_int<T: Copy + WrapInt>(prev: T, src: &[T], dst: &mut [T]) {
     let n = src.len().min(dst.len());
-    let Some((&s0, _)) = src.split_first() else {
+    let (Some(&s0), Some(d0)) = (src.first(), dst.first_mut()) else {
         return;
     };
-    dst[0] = s0.wsub(prev);
-    for i in 1..n {
-        dst[i] = src[i].wsub(src[i - 1]);
+    *d0 = s0.wsub(prev);
+    // Equal-length slices, so LLVM drops the bounds checks and vectorizes.
+    let (cur, prev, out) = (&src[1..n], &src[..n - 1], &mut dst[1..n]);
+    for ((o, &c), &p) in out.iter_mut().zip(cur).zip(prev) {
+        *o = c.wsub(p);
     }
 }
 
@@ -159,12 +161,13 @@ pub(crate) fn encode_float<T: Copy + core::ops::Sub<Output = T>>(
     dst: &mut [T],
 ) {
     let n = src.len().min(dst.len());
-    let Some((&s0, _)) = src.split_first() else {
+    let (Some(&s0), Some(d0)) = (src.first(), dst.first_mut()) else {
         return;
     };
-    dst[0] = s0 - prev;
-    for i in 1..n {
-        dst[i] = src[i] - src[i - 1];
+    *d0 = s0 - prev;
+    let (cur, prev, out) = (&src[1..n], &src[..n - 1], &mut dst[1..n]);
+    for ((o, &c), &p) in out.iter_mut().zip(cur).zip(prev) {
+        *o = c - p;
     }
 }
 

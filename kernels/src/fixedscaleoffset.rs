@@ -30,10 +30,16 @@ pub trait Encoded: Copy + sealed::Sealed {
     fn from_rounded(r: f64) -> Self;
     /// Exact widening to f64 for decode (`i64`/`u64` round to nearest, as numpy does).
     fn to_f64(self) -> f64;
+    /// Whether the cast goes through the 32-bit conversion (1-, 2- and 4-byte targets).
+    #[doc(hidden)]
+    const NARROW: bool;
+    /// Low bits of the 32-bit conversion (only used when `NARROW`).
+    #[doc(hidden)]
+    fn from_i32(v: i32) -> Self;
 }
 
 #[inline(always)]
-fn via_i32(r: f64) -> i32 {
+pub(crate) fn via_i32(r: f64) -> i32 {
     if (-2147483648.0..2147483648.0).contains(&r) {
         r as i32
     } else {
@@ -62,6 +68,11 @@ macro_rules! narrow {
             fn to_f64(self) -> f64 {
                 self as f64
             }
+            const NARROW: bool = true;
+            #[inline(always)]
+            fn from_i32(v: i32) -> Self {
+                v as $t
+            }
         }
     )*};
 }
@@ -69,6 +80,10 @@ narrow!(i8 u8 i16 u16 i32 u32);
 
 impl sealed::Sealed for i64 {}
 impl Encoded for i64 {
+    const NARROW: bool = false;
+    fn from_i32(v: i32) -> Self {
+        v as i64
+    }
     #[inline(always)]
     fn from_rounded(r: f64) -> Self {
         via_i64(r)
@@ -81,6 +96,10 @@ impl Encoded for i64 {
 
 impl sealed::Sealed for u64 {}
 impl Encoded for u64 {
+    const NARROW: bool = false;
+    fn from_i32(v: i32) -> Self {
+        v as u64
+    }
     #[inline(always)]
     fn from_rounded(r: f64) -> Self {
         if (9223372036854775808.0..18446744073709551616.0).contains(&r) {
@@ -113,6 +132,25 @@ pub fn encode_f64_with<T: Encoded>(isa: Isa, src: &[f64], offset: f64, scale: f6
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
+    #[cfg(target_arch = "x86_64")]
+    if T::NARROW && matches!(isa, Isa::Avx2 | Isa::Avx512) {
+        return dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                let mut tmp = [0i32; 1024];
+                for (s, d) in src.chunks(1024).zip(dst.chunks_mut(1024)) {
+                    let t = &mut tmp[..s.len()];
+                    // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it)
+                    // is available.
+                    unsafe { crate::x86::fso::f64_to_i32(s, offset, scale, t) };
+                    for (o, &v) in d.iter_mut().zip(t.iter()) {
+                        *o = T::from_i32(v);
+                    }
+                }
+            },
+        );
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -142,6 +180,25 @@ pub fn encode_f32_with<T: Encoded>(isa: Isa, src: &[f32], offset: f32, scale: f3
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
+    #[cfg(target_arch = "x86_64")]
+    if T::NARROW && matches!(isa, Isa::Avx2 | Isa::Avx512) {
+        return dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                let mut tmp = [0i32; 1024];
+                for (s, d) in src.chunks(1024).zip(dst.chunks_mut(1024)) {
+                    let t = &mut tmp[..s.len()];
+                    // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it)
+                    // is available.
+                    unsafe { crate::x86::fso::f32_to_i32(s, offset, scale, t) };
+                    for (o, &v) in d.iter_mut().zip(t.iter()) {
+                        *o = T::from_i32(v);
+                    }
+                }
+            },
+        );
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]

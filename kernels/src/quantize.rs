@@ -27,6 +27,19 @@ pub fn quantize_f64(src: &[f64], scale: f64, dst: &mut [f64]) {
 /// If the lengths differ or `isa` is not available on this CPU.
 pub fn quantize_f64_with(isa: Isa, src: &[f64], scale: f64, dst: &mut [f64]) {
     assert_eq!(src.len(), dst.len(), "quantize: src and dst lengths differ");
+    if let Some(inv) = exact_inverse_f64(scale) {
+        // x / 2^k and x * 2^-k are the same correctly rounded value (the exact quotient is
+        // the same number), so the divide becomes a multiply.
+        return dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                for (d, &x) in dst.iter_mut().zip(src) {
+                    *d = (scale * x).round_ties_even() * inv;
+                }
+            },
+        );
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -52,6 +65,17 @@ pub fn quantize_f32(src: &[f32], scale: f32, dst: &mut [f32]) {
 /// If the lengths differ or `isa` is not available on this CPU.
 pub fn quantize_f32_with(isa: Isa, src: &[f32], scale: f32, dst: &mut [f32]) {
     assert_eq!(src.len(), dst.len(), "quantize: src and dst lengths differ");
+    if let Some(inv) = exact_inverse_f32(scale) {
+        return dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                for (d, &x) in dst.iter_mut().zip(src) {
+                    *d = (scale * x).round_ties_even() * inv;
+                }
+            },
+        );
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -61,6 +85,21 @@ pub fn quantize_f32_with(isa: Isa, src: &[f32], scale: f32, dst: &mut [f32]) {
             }
         },
     )
+}
+
+/// `1 / scale` when `scale` is a power of two whose inverse is a normal number (then
+/// multiplying by it is exactly dividing by `scale`).
+fn exact_inverse_f64(scale: f64) -> Option<f64> {
+    let inv = 1.0 / scale;
+    let pow2 = |v: f64| v.is_normal() && v.to_bits() & ((1u64 << 52) - 1) == 0;
+    (pow2(scale) && pow2(inv)).then_some(inv)
+}
+
+/// The f32 twin of [`exact_inverse_f64`].
+fn exact_inverse_f32(scale: f32) -> Option<f32> {
+    let inv = 1.0 / scale;
+    let pow2 = |v: f32| v.is_normal() && v.to_bits() & ((1u32 << 23) - 1) == 0;
+    (pow2(scale) && pow2(inv)).then_some(inv)
 }
 
 mod sealed {
@@ -146,6 +185,36 @@ mod tests {
                 &mut o32,
             );
             assert_eq!(o32, [0.0, 2.0 / 16.0, 2.0 / 16.0, -2.0 / 16.0]);
+        }
+    }
+
+    #[test]
+    fn multiply_path_equals_division_including_subnormals() {
+        let xs: Vec<f64> = (0..2000)
+            .map(|i| (i as f64 - 1000.0) * 1.37e-300 + 1e-310)
+            .collect();
+        for isa in Isa::available() {
+            for scale in [2f64.powi(-9), 1.0, 1024.0, 2f64.powi(54), 3.0, 1e3] {
+                let mut out = vec![0f64; xs.len()];
+                quantize_f64_with(isa, &xs, scale, &mut out);
+                for (o, &x) in out.iter().zip(&xs) {
+                    assert_eq!(
+                        o.to_bits(),
+                        ((scale * x).round_ties_even() / scale).to_bits()
+                    );
+                }
+            }
+            let xs32: Vec<f32> = (0..2000).map(|i| (i as f32 - 1000.0) * 0.0137).collect();
+            for scale in [0.125f32, 16.0, 3.0] {
+                let mut out = vec![0f32; xs32.len()];
+                quantize_f32_with(isa, &xs32, scale, &mut out);
+                for (o, &x) in out.iter().zip(&xs32) {
+                    assert_eq!(
+                        o.to_bits(),
+                        ((scale * x).round_ties_even() / scale).to_bits()
+                    );
+                }
+            }
         }
     }
 

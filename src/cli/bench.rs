@@ -65,6 +65,9 @@ fn parse_size(s: &str) -> std::result::Result<usize, String> {
         .ok_or_else(|| format!("size {s:?} must be 1 byte to 1 GiB"))
 }
 
+/// Offset of the destination inside its allocation (see `bench`).
+const DST_SKEW: usize = 1024 + 64;
+
 type RunFn = fn(Isa, usize, &[u8], &mut [u8]);
 
 /// One benchmarked kernel: bytes in, bytes out, for an element size.
@@ -411,7 +414,13 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         .filter(|k| args.kernels.is_empty() || args.kernels.iter().any(|n| n == k.name))
     {
         let ess: Vec<usize> = if !args.elementsizes.is_empty() {
-            args.elementsizes.clone()
+            // Byte kernels take any element size; typed kernels only their own.
+            let any = k.peer.is_some();
+            args.elementsizes
+                .iter()
+                .copied()
+                .filter(|e| any || k.elementsizes.contains(e))
+                .collect()
         } else if args.quick {
             k.quick.to_vec()
         } else {
@@ -428,11 +437,14 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                     continue;
                 }
                 let mut src_buf = vec![0u64; bytes.div_ceil(8)];
-                let mut dst_buf = vec![0u64; bytes.div_ceil(8)];
+                // dst starts 1 KiB + 64 B past a page-aligned start, so src and dst do not
+                // share their address bits mod 4 KiB (both large buffers are page-aligned
+                // mmaps; equal low bits make every store alias the next loads: "4K aliasing").
+                let mut dst_buf = vec![0u64; bytes.div_ceil(8) + DST_SKEW / 8];
                 let src_all: &mut [u8] = bytemuck::cast_slice_mut(&mut src_buf);
                 fill(&mut src_all[..bytes], k.floats, es);
                 let src = &src_all[..bytes];
-                let dst = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[..bytes];
+                let dst = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[DST_SKEW..][..bytes];
                 // The c-blosc2 peer on the same buffers, once per (kernel, es, bytes).
                 let peer_row = match (&peer, k.peer) {
                     (Ok(b), Some(f)) if (2..=255).contains(&es) && bytes <= i32::MAX as usize => {

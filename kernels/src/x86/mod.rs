@@ -15,6 +15,7 @@
 pub(crate) mod avx2;
 pub(crate) mod avx512;
 pub(crate) mod delta;
+pub(crate) mod fso;
 pub(crate) mod sse2;
 
 use crate::shuffle::{shuffle_tail, unshuffle_tail};
