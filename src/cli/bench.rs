@@ -444,7 +444,8 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                 let src_all: &mut [u8] = bytemuck::cast_slice_mut(&mut src_buf);
                 fill(&mut src_all[..bytes], k.floats, es);
                 let src = &src_all[..bytes];
-                let dst = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[DST_SKEW..][..bytes];
+                let dst =
+                    &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[DST_SKEW..][..bytes];
                 // The c-blosc2 peer on the same buffers, once per (kernel, es, bytes).
                 let peer_row = match (&peer, k.peer) {
                     (Ok(b), Some(f)) if (2..=255).contains(&es) && bytes <= i32::MAX as usize => {

@@ -51,11 +51,11 @@ const fn last_mask(w: usize) -> [u8; 32] {
 }
 
 /// In-register prefix scan of `src` into `dst` with initial carry `acc`, for one element width.
-/// Per 32-byte vector: in-lane scan (shifted adds), add lane 0's total to lane 1, add the
-/// running carry; the next carry is `carry + (this vector's total)`, computed from the
-/// carry-free sums so the loop-carried chain is one add.
+/// Per 32-byte vector: in-lane scan (shifted adds); lane 0 gets `carry`, lane 1 gets
+/// `carry + total(lane 0)`; the next carry is `carry + total(lane 0) + total(lane 1)`, computed
+/// from the carry-free sums so the loop-carried chain is one add.
 macro_rules! scan {
-    ($name:ident, $ty:ty, $w:literal, $add:ident, [$($sh:literal)*], $feat:literal) => {
+    ($name:ident, $ty:ty, $w:literal, $add:ident, $add128:ident, [$($sh:literal)*], $feat:literal) => {
         #[target_feature(enable = $feat)]
         pub(crate) fn $name(acc: $ty, src: &[$ty], dst: &mut [$ty]) {
             let n = src.len().min(dst.len());
@@ -70,18 +70,22 @@ macro_rules! scan {
                 tmp[per - 1] = acc;
                 // SAFETY: tmp is 32 readable bytes.
                 let t = unsafe { _mm256_loadu_si256(tmp.as_ptr().cast()) };
-                let mut carry = _mm256_permute4x64_epi64::<0xff>(_mm256_shuffle_epi8(t, m));
+                let mut carry = _mm256_extracti128_si256::<1>(_mm256_shuffle_epi8(t, m));
                 let s = src.as_ptr();
                 let d = dst.as_mut_ptr();
                 while i + per <= n {
                     // SAFETY: reads src[i..i+per] (32 bytes), i + per <= n <= src.len().
                     let mut x = unsafe { _mm256_loadu_si256(s.add(i).cast()) };
                     $( x = $add(x, _mm256_slli_si256::<$sh>(x)); )*
-                    let lanes_last = _mm256_shuffle_epi8(x, m);
-                    x = $add(x, _mm256_permute2x128_si256::<0x08>(lanes_last, lanes_last));
-                    let total = _mm256_permute4x64_epi64::<0xff>(_mm256_shuffle_epi8(x, m));
-                    let out = $add(x, carry);
-                    carry = $add(carry, total);
+                    // Per-lane totals, broadcast within each lane: [t0 | t1].
+                    let t = _mm256_shuffle_epi8(x, m);
+                    let t0 = _mm256_castsi256_si128(t);
+                    let t1 = _mm256_extracti128_si256::<1>(t);
+                    let lo = $add128(_mm256_castsi256_si128(x), carry);
+                    let hi = $add128(_mm256_extracti128_si256::<1>(x), $add128(carry, t0));
+                    // The loop-carried chain is this one add.
+                    carry = $add128(carry, $add128(t0, t1));
+                    let out = _mm256_inserti128_si256::<1>(_mm256_castsi128_si256(lo), hi);
                     // SAFETY: writes dst[i..i+per] (32 bytes), i + per <= n <= dst.len().
                     unsafe { _mm256_storeu_si256(d.add(i).cast(), out) };
                     i += per;
@@ -93,18 +97,27 @@ macro_rules! scan {
     };
 }
 
-scan!(dec8_avx2, u8, 1, _mm256_add_epi8, [1 2 4 8], "avx2");
-scan!(dec16_avx2, u16, 2, _mm256_add_epi16, [2 4 8], "avx2");
-scan!(dec32_avx2, u32, 4, _mm256_add_epi32, [4 8], "avx2");
-scan!(dec64_avx2, u64, 8, _mm256_add_epi64, [8], "avx2");
-scan!(dec8_avx512, u8, 1, _mm256_add_epi8, [1 2 4 8], "avx2,avx512f,avx512bw");
-scan!(dec16_avx512, u16, 2, _mm256_add_epi16, [2 4 8], "avx2,avx512f,avx512bw");
-scan!(dec32_avx512, u32, 4, _mm256_add_epi32, [4 8], "avx2,avx512f,avx512bw");
+scan!(dec8_avx2, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2");
+scan!(dec16_avx2, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2");
+scan!(dec32_avx2, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2");
+scan!(
+    dec64_avx2,
+    u64,
+    8,
+    _mm256_add_epi64,
+    _mm_add_epi64,
+    [8],
+    "avx2"
+);
+scan!(dec8_avx512, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec16_avx512, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec32_avx512, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2,avx512f,avx512bw");
 scan!(
     dec64_avx512,
     u64,
     8,
     _mm256_add_epi64,
+    _mm_add_epi64,
     [8],
     "avx2,avx512f,avx512bw"
 );
