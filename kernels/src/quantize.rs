@@ -112,6 +112,12 @@ pub trait FloatBits: Copy + sealed::Sealed {
     const MANTISSA: u32;
     #[doc(hidden)]
     fn round(self, m: u32) -> Self;
+    /// The loop form of `round`: `(bit, half, mask)` precomputed for `m`, and no shift by a
+    /// run-time amount inside the loop (LLVM otherwise emits per-lane variable shifts).
+    #[doc(hidden)]
+    fn consts(m: u32) -> (Self, Self, Self);
+    #[doc(hidden)]
+    fn round_with(self, c: (Self, Self, Self)) -> Self;
 }
 
 macro_rules! bits {
@@ -125,6 +131,16 @@ macro_rules! bits {
                 let half = ((1 as $t) << (m - 1)) - 1;
                 let b = self.wrapping_add(((self >> m) & 1).wrapping_add(half));
                 b & (!0 << m)
+            }
+            #[inline(always)]
+            fn consts(m: u32) -> (Self, Self, Self) {
+                (1 << m, ((1 as $t) << (m - 1)) - 1, !0 << m)
+            }
+            #[inline(always)]
+            fn round_with(self, (bit, half, mask): (Self, Self, Self)) -> Self {
+                // ((b >> m) & 1) is 1 exactly when bit m is set.
+                let odd = ((self & bit) != 0) as $t;
+                self.wrapping_add(odd.wrapping_add(half)) & mask
             }
         }
     )*};
@@ -159,8 +175,9 @@ pub fn bitround_with<T: FloatBits>(isa: Isa, keepbits: u32, src: &[T], dst: &mut
         isa,
         #[inline(always)]
         || {
+            let c = T::consts(m);
             for (d, &b) in dst.iter_mut().zip(src) {
-                *d = b.round(m);
+                *d = b.round_with(c);
             }
         },
     )

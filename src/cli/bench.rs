@@ -65,8 +65,13 @@ fn parse_size(s: &str) -> std::result::Result<usize, String> {
         .ok_or_else(|| format!("size {s:?} must be 1 byte to 1 GiB"))
 }
 
-/// Offset of the destination inside its allocation (see `bench`).
+/// Offset of the destination past a cache-line boundary of its allocation (see `bench`).
 const DST_SKEW: usize = 1024 + 64;
+
+/// Bytes to skip from `addr` to the next 64-byte boundary.
+fn line_offset(addr: usize) -> usize {
+    (64 - addr % 64) % 64
+}
 
 type RunFn = fn(Isa, usize, &[u8], &mut [u8]);
 
@@ -436,16 +441,20 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
                 if bytes == 0 {
                     continue;
                 }
-                let mut src_buf = vec![0u64; bytes.div_ceil(8)];
-                // dst starts 1 KiB + 64 B past a page-aligned start, so src and dst do not
-                // share their address bits mod 4 KiB (both large buffers are page-aligned
+                // Both buffers start on a 64-byte (cache line) boundary, as array allocators
+                // give; dst sits 1 KiB + 64 B further into its page than src, so src and dst
+                // do not share their address bits mod 4 KiB (large buffers are page-aligned
                 // mmaps; equal low bits make every store alias the next loads: "4K aliasing").
-                let mut dst_buf = vec![0u64; bytes.div_ceil(8) + DST_SKEW / 8];
+                let mut src_buf = vec![0u64; bytes.div_ceil(8) + 8];
+                let mut dst_buf = vec![0u64; bytes.div_ceil(8) + 8 + DST_SKEW / 8];
                 let src_all: &mut [u8] = bytemuck::cast_slice_mut(&mut src_buf);
-                fill(&mut src_all[..bytes], k.floats, es);
-                let src = &src_all[..bytes];
-                let dst =
-                    &mut bytemuck::cast_slice_mut::<u64, u8>(&mut dst_buf)[DST_SKEW..][..bytes];
+                let src_off = line_offset(src_all.as_ptr() as usize);
+                let src_all = &mut src_all[src_off..][..bytes];
+                fill(src_all, k.floats, es);
+                let src = &*src_all;
+                let dst_all: &mut [u8] = bytemuck::cast_slice_mut(&mut dst_buf);
+                let dst_off = line_offset(dst_all.as_ptr() as usize) + DST_SKEW;
+                let dst = &mut dst_all[dst_off..][..bytes];
                 // The c-blosc2 peer on the same buffers, once per (kernel, es, bytes).
                 let peer_row = match (&peer, k.peer) {
                     (Ok(b), Some(f)) if (2..=255).contains(&es) && bytes <= i32::MAX as usize => {
