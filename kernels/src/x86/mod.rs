@@ -546,3 +546,161 @@ unsafe fn unshuffle_gather_n<V: Pshufb, const ES: usize>(
     }
     unshuffle_tail(ES, count, i, src, stride, dst);
 }
+
+/// A 4-lane [`Vector`] built from four SSE registers: it runs the generic algorithms with the
+/// lane structure of AVX-512 (`LANES = 4`) on any x86-64 CPU, so the AVX-512 instantiations'
+/// logic is tested here even without AVX-512 hardware.
+#[cfg(test)]
+mod quad {
+    use super::{Pshufb, Vector};
+    use core::arch::x86_64::*;
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Quad([__m128i; 4]);
+
+    macro_rules! binop {
+        ($name:ident, $intr:ident) => {
+            #[inline(always)]
+            unsafe fn $name(a: Self, b: Self) -> Self {
+                // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+                unsafe {
+                    Quad([
+                        $intr(a.0[0], b.0[0]),
+                        $intr(a.0[1], b.0[1]),
+                        $intr(a.0[2], b.0[2]),
+                        $intr(a.0[3], b.0[3]),
+                    ])
+                }
+            }
+        };
+    }
+
+    impl Vector for Quad {
+        const LANES: usize = 4;
+        unsafe fn zero() -> Self {
+            // SAFETY: SSE2.
+            unsafe { Quad([_mm_setzero_si128(); 4]) }
+        }
+        unsafe fn load(p: *const u8) -> Self {
+            // SAFETY: the caller guarantees 64 readable bytes at p.
+            unsafe { Self::load_rows(p, 16) }
+        }
+        unsafe fn store(self, p: *mut u8) {
+            // SAFETY: the caller guarantees 64 writable bytes at p.
+            unsafe { self.store_rows(p, 16) }
+        }
+        unsafe fn load_rows(p: *const u8, stride: usize) -> Self {
+            // SAFETY: the caller guarantees 16 readable bytes at p + l * stride, l < 4.
+            unsafe {
+                Quad([
+                    _mm_loadu_si128(p.cast()),
+                    _mm_loadu_si128(p.add(stride).cast()),
+                    _mm_loadu_si128(p.add(2 * stride).cast()),
+                    _mm_loadu_si128(p.add(3 * stride).cast()),
+                ])
+            }
+        }
+        unsafe fn store_rows(self, p: *mut u8, stride: usize) {
+            for l in 0..4 {
+                // SAFETY: the caller guarantees 16 writable bytes at p + l * stride.
+                unsafe { _mm_storeu_si128(p.add(l * stride).cast(), self.0[l]) };
+            }
+        }
+        unsafe fn store_lane(self, l: usize, p: *mut u8) {
+            // SAFETY: the caller guarantees 16 writable bytes at p.
+            unsafe { _mm_storeu_si128(p.cast(), self.0[l]) };
+        }
+        binop!(lo8, _mm_unpacklo_epi8);
+        binop!(hi8, _mm_unpackhi_epi8);
+        binop!(lo16, _mm_unpacklo_epi16);
+        binop!(hi16, _mm_unpackhi_epi16);
+        binop!(lo32, _mm_unpacklo_epi32);
+        binop!(hi32, _mm_unpackhi_epi32);
+        binop!(lo64, _mm_unpacklo_epi64);
+        binop!(hi64, _mm_unpackhi_epi64);
+    }
+
+    impl Pshufb for Quad {
+        unsafe fn splat_lane(m: &[u8; 16]) -> Self {
+            // SAFETY: m is 16 readable bytes.
+            unsafe { Quad([_mm_loadu_si128(m.as_ptr().cast()); 4]) }
+        }
+        unsafe fn pshufb(self, m: Self) -> Self {
+            // SAFETY: the caller (an ssse3 function, see the test) guarantees SSSE3.
+            unsafe { binop_ssse3(self, m) }
+        }
+        unsafe fn or(self, b: Self) -> Self {
+            // SAFETY: SSE2.
+            unsafe {
+                Quad([
+                    _mm_or_si128(self.0[0], b.0[0]),
+                    _mm_or_si128(self.0[1], b.0[1]),
+                    _mm_or_si128(self.0[2], b.0[2]),
+                    _mm_or_si128(self.0[3], b.0[3]),
+                ])
+            }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn binop_ssse3(a: Quad, m: Quad) -> Quad {
+        // SAFETY: only reached from `run_ssse3`, which runs with SSSE3 enabled.
+        unsafe {
+            Quad([
+                _mm_shuffle_epi8(a.0[0], m.0[0]),
+                _mm_shuffle_epi8(a.0[1], m.0[1]),
+                _mm_shuffle_epi8(a.0[2], m.0[2]),
+                _mm_shuffle_epi8(a.0[3], m.0[3]),
+            ])
+        }
+    }
+
+    #[target_feature(enable = "ssse3")]
+    fn run_ssse3(es: usize, src: &[u8], dst: &mut [u8], back: &mut [u8]) {
+        let count = src.len() / es;
+        let n = count * es;
+        // SAFETY: SSSE3 is enabled for this function (the test checks the CPU has it).
+        unsafe {
+            match es {
+                2 | 4 | 8 => {
+                    super::shuffle_pow2::<Quad>(es, count, &src[..n], &mut dst[..n], count)
+                }
+                3 | 5 | 6 | 7 | 9 => {
+                    super::shuffle_gather::<Quad>(es, count, &src[..n], &mut dst[..n], count)
+                }
+                _ => super::shuffle_tiled::<Quad>(es, count, &src[..n], &mut dst[..n], count),
+            }
+            match es {
+                2 | 4 | 8 => {
+                    super::unshuffle_pow2::<Quad>(es, count, &dst[..n], count, &mut back[..n])
+                }
+                3 | 5 | 6 | 7 | 9 | 10 | 11 => {
+                    super::unshuffle_gather::<Quad>(es, count, &dst[..n], count, &mut back[..n])
+                }
+                _ => super::unshuffle_tiled::<Quad>(es, count, &dst[..n], count, &mut back[..n]),
+            }
+        }
+    }
+
+    #[test]
+    fn four_lane_algorithms_match_scalar() {
+        if !std::is_x86_feature_detected!("ssse3") {
+            eprintln!("skipped: no SSSE3");
+            return;
+        }
+        for es in (2..=33).chain([48, 64]) {
+            for count in (0..200).chain([257, 300, 513]) {
+                let len = count * es;
+                let src: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
+                let mut want = vec![0u8; len];
+                crate::shuffle::shuffle_scalar(es, &src, &mut want);
+                let mut got = vec![0u8; len];
+                let mut back = vec![0u8; len];
+                // SAFETY: SSSE3 was detected above.
+                unsafe { run_ssse3(es, &src, &mut got, &mut back) };
+                assert_eq!(got, want, "4-lane shuffle es {es} count {count}");
+                assert_eq!(back, src, "4-lane unshuffle es {es} count {count}");
+            }
+        }
+    }
+}
