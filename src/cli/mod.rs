@@ -3,6 +3,7 @@
 //!
 //! Contract: every failure is a non-zero exit with one line `chunkcodec: error: ...` on stderr.
 
+pub mod bench;
 pub mod raw;
 
 use crate::error::Result;
@@ -24,6 +25,8 @@ pub enum Command {
     Decode(raw::RawArgs),
     /// Print the registered codec ids, one per line.
     ListCodecs,
+    /// Benchmark the SIMD kernels on every ISA against memcpy (and c-blosc2 when present).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs a parsed command line.
@@ -31,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Encode(a) => raw::encode(&a),
         Command::Decode(a) => raw::decode(&a),
+        Command::Bench(a) => bench::bench(&a),
         Command::ListCodecs => {
             for id in crate::registry::registered_ids() {
                 println!("{id}");

@@ -27,6 +27,9 @@ pub(crate) fn register_builtins(r: &mut Registry) {
     r.register(lzma::Lzma::ID, |c| {
         Ok(Box::new(lzma::Lzma::from_config(c)?))
     });
+    r.register(blosc::Blosc::ID, |c| {
+        Ok(Box::new(blosc::Blosc::from_config(c)?))
+    });
 }
 
 #[cfg(test)]
@@ -105,9 +108,4 @@ mod tests {
             }
         }
     }
-=======
-    r.register(blosc::Blosc::ID, |c| {
-        Ok(Box::new(blosc::Blosc::from_config(c)?))
-    });
->>>>>>> blosc
 }

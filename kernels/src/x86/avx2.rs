@@ -1,0 +1,136 @@
+//! AVX2: two 16-byte lanes.
+
+use super::{Pshufb, Vector};
+use core::arch::x86_64::*;
+
+#[derive(Clone, Copy)]
+pub(crate) struct V256(__m256i);
+
+macro_rules! binop {
+    ($name:ident, $intr:ident) => {
+        #[inline(always)]
+        unsafe fn $name(a: Self, b: Self) -> Self {
+            // SAFETY: the trait contract: the caller guarantees AVX2; no pointer arguments.
+            let r = unsafe { $intr(a.0, b.0) };
+            Self(r)
+        }
+    };
+}
+
+impl Vector for V256 {
+    const LANES: usize = 2;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: the caller guarantees AVX2.
+        Self(unsafe { _mm256_setzero_si256() })
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> Self {
+        // SAFETY: the caller guarantees AVX2 and 32 readable bytes at p (unaligned load).
+        Self(unsafe { _mm256_loadu_si256(p.cast()) })
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut u8) {
+        // SAFETY: the caller guarantees AVX2 and 32 writable bytes at p (unaligned store).
+        unsafe { _mm256_storeu_si256(p.cast(), self.0) }
+    }
+    #[inline(always)]
+    unsafe fn load_rows(p: *const u8, stride: usize) -> Self {
+        // SAFETY: the caller guarantees AVX2 and 16 readable bytes at p and at p + stride.
+        unsafe {
+            let a = _mm_loadu_si128(p.cast());
+            let b = _mm_loadu_si128(p.add(stride).cast());
+            Self(_mm256_inserti128_si256::<1>(_mm256_castsi128_si256(a), b))
+        }
+    }
+    #[inline(always)]
+    unsafe fn store_rows(self, p: *mut u8, stride: usize) {
+        // SAFETY: the caller guarantees AVX2 and 16 writable bytes at p and at p + stride.
+        unsafe {
+            _mm_storeu_si128(p.cast(), _mm256_castsi256_si128(self.0));
+            _mm_storeu_si128(p.add(stride).cast(), _mm256_extracti128_si256::<1>(self.0));
+        }
+    }
+    #[inline(always)]
+    unsafe fn store_lane(self, l: usize, p: *mut u8) {
+        // SAFETY: the caller guarantees AVX2 and 16 writable bytes at p.
+        unsafe {
+            let v = if l == 0 {
+                _mm256_castsi256_si128(self.0)
+            } else {
+                _mm256_extracti128_si256::<1>(self.0)
+            };
+            _mm_storeu_si128(p.cast(), v);
+        }
+    }
+    binop!(lo8, _mm256_unpacklo_epi8);
+    binop!(hi8, _mm256_unpackhi_epi8);
+    binop!(lo16, _mm256_unpacklo_epi16);
+    binop!(hi16, _mm256_unpackhi_epi16);
+    binop!(lo32, _mm256_unpacklo_epi32);
+    binop!(hi32, _mm256_unpackhi_epi32);
+    binop!(lo64, _mm256_unpacklo_epi64);
+    binop!(hi64, _mm256_unpackhi_epi64);
+}
+
+impl Pshufb for V256 {
+    #[inline(always)]
+    unsafe fn splat_lane(m: &[u8; 16]) -> Self {
+        // SAFETY: the caller guarantees AVX2; m is 16 readable bytes.
+        unsafe {
+            Self(_mm256_broadcastsi128_si256(_mm_loadu_si128(
+                m.as_ptr().cast(),
+            )))
+        }
+    }
+    #[inline(always)]
+    unsafe fn pshufb(self, m: Self) -> Self {
+        // SAFETY: the caller guarantees AVX2.
+        Self(unsafe { _mm256_shuffle_epi8(self.0, m.0) })
+    }
+    #[inline(always)]
+    unsafe fn or(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees the ISA; no pointer arguments.
+        Self(unsafe { _mm256_or_si256(self.0, b.0) })
+    }
+}
+
+/// AVX2 shuffle of `count` elements into streams `stride` apart.
+#[target_feature(enable = "avx2")]
+pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
+    match es {
+        // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
+        2 | 4 | 8 => unsafe { super::shuffle_pow2::<V256>(es, count, src, dst, stride) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V256>(es, count, src, dst, stride) },
+        // SAFETY: as above.
+        _ => unsafe { super::shuffle_tiled::<V256>(es, count, src, dst, stride) },
+    }
+}
+
+/// AVX2 unshuffle of `count` elements from streams `stride` apart.
+#[target_feature(enable = "avx2")]
+pub(crate) fn unshuffle_strided(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    match es {
+        // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
+        2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V256>(es, count, src, stride, dst) },
+        // SAFETY: as above.
+        3 | 5 | 6 | 7 | 9 | 10 | 11 => unsafe {
+            super::unshuffle_gather::<V256>(es, count, src, stride, dst)
+        },
+        // SAFETY: as above.
+        _ => unsafe { super::unshuffle_tiled::<V256>(es, count, src, stride, dst) },
+    }
+}
+
+/// 8x8 bit transpose of each word (AVX2 codegen of the portable loop).
+#[target_feature(enable = "avx2")]
+pub(crate) fn bit_transpose(words: &mut [u64]) {
+    super::bit_transpose_u64(words)
+}

@@ -1,0 +1,706 @@
+//! x86-64 kernels: one generic algorithm per kernel, written over the [`Vector`] trait, and one
+//! `#[target_feature]` instantiation per ISA (`sse2`, `avx2`, `avx512`).
+//!
+//! A [`Vector`] is `LANES` independent 16-byte lanes (1 for SSE2, 2 for AVX2, 4 for AVX-512).
+//! Every byte permutation used here stays inside a lane (`unpack*`, `pshufb`), so one algorithm
+//! handles `16 * LANES` elements at a time: lane `l` works on the elements `16 * l ..`, loaded
+//! and stored with a stride (`load_rows` / `store_rows`), while stream (plane) data is
+//! contiguous across lanes and moves with plain full-width loads and stores.
+//!
+//! The trait's methods are `#[inline(always)]` `unsafe fn`s without `#[target_feature]` (the
+//! memchr pattern): they are inlined into the per-ISA `#[target_feature]` entry points, which
+//! compiles the intrinsics with the right features. Calling them anywhere else is undefined
+//! behaviour on CPUs without the ISA; that is their safety contract.
+
+pub(crate) mod avx2;
+pub(crate) mod avx512;
+pub(crate) mod delta;
+pub(crate) mod fso;
+pub(crate) mod sse2;
+
+use crate::shuffle::{shuffle_tail, unshuffle_tail};
+
+/// `LANES` independent 16-byte lanes. See the module docs.
+///
+/// # Safety
+/// Every method requires the CPU to support the implementing type's ISA; pointer methods also
+/// require the addressed bytes to be valid for the access.
+pub(crate) trait Vector: Copy {
+    /// Number of 16-byte lanes.
+    const LANES: usize;
+    unsafe fn zero() -> Self;
+    /// Loads `16 * LANES` contiguous bytes.
+    unsafe fn load(p: *const u8) -> Self;
+    /// Stores `16 * LANES` contiguous bytes.
+    unsafe fn store(self, p: *mut u8);
+    /// Lane `l` from the 16 bytes at `p + l * stride`.
+    unsafe fn load_rows(p: *const u8, stride: usize) -> Self;
+    /// Lane `l` to the 16 bytes at `p + l * stride`, in increasing `l`.
+    unsafe fn store_rows(self, p: *mut u8, stride: usize);
+    /// Lane `l` alone to the 16 bytes at `p`.
+    unsafe fn store_lane(self, l: usize, p: *mut u8);
+    unsafe fn lo8(a: Self, b: Self) -> Self;
+    unsafe fn hi8(a: Self, b: Self) -> Self;
+    unsafe fn lo16(a: Self, b: Self) -> Self;
+    unsafe fn hi16(a: Self, b: Self) -> Self;
+    unsafe fn lo32(a: Self, b: Self) -> Self;
+    unsafe fn hi32(a: Self, b: Self) -> Self;
+    unsafe fn lo64(a: Self, b: Self) -> Self;
+    unsafe fn hi64(a: Self, b: Self) -> Self;
+}
+
+/// In-lane byte shuffle (`pshufb`), SSSE3 and up.
+pub(crate) trait Pshufb: Vector {
+    /// The same 16-byte control in every lane.
+    unsafe fn splat_lane(m: &[u8; 16]) -> Self;
+    unsafe fn pshufb(self, m: Self) -> Self;
+    unsafe fn or(self, b: Self) -> Self;
+}
+
+/// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`.
+///
+/// Each round maps rows `(r_i, r_{i+8})` to `(lo8, hi8)` at `2i, 2i+1`, which rotates the 8-bit
+/// (row, column) address left by one bit; four rounds swap row and column.
+#[inline(always)]
+unsafe fn transpose16<V: Vector>(r: &mut [V; 16]) {
+    for _ in 0..4 {
+        // SAFETY: caller guarantees V's ISA.
+        let z = unsafe { V::zero() };
+        let mut n = [z; 16];
+        for i in 0..8 {
+            // SAFETY: caller guarantees V's ISA.
+            unsafe {
+                n[2 * i] = V::lo8(r[i], r[i + 8]);
+                n[2 * i + 1] = V::hi8(r[i], r[i + 8]);
+            }
+        }
+        *r = n;
+    }
+}
+
+/// Column groups of the tiled kernels: 16-byte windows covering `0..es`; for `es > 16` the last
+/// window is moved back to end at `es` (it overlaps the previous one, which is harmless).
+#[inline(always)]
+fn groups(es: usize) -> impl Iterator<Item = usize> {
+    let full = if es <= 16 { 1 } else { es.div_ceil(16) };
+    (0..full).map(move |g| if es <= 16 { 0 } else { (16 * g).min(es - 16) })
+}
+
+/// Checks the stream layout shared by the strided kernels: `src` holds `count` elements and
+/// stream `j` of `dst` is `dst[j * stride..j * stride + count]`.
+#[inline(always)]
+fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: usize) {
+    assert!(es >= 2, "shuffle kernels: elementsize must be >= 2");
+    assert!(
+        stride >= count,
+        "shuffle kernels: stream stride shorter than count"
+    );
+    assert!(
+        elems >= count * es,
+        "shuffle kernels: element buffer too short"
+    );
+    assert!(
+        streams >= (es - 1) * stride + count,
+        "shuffle kernels: stream buffer too short"
+    );
+}
+
+/// Generic tiled shuffle of any element size (`16 * LANES` elements per step).
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_tiled<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(es, count, src.len(), dst.len(), stride);
+    let t = 16 * V::LANES;
+    let body = count * es;
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    // Row reads span (i + t - 1) * es + c .. + 16; for es < 16 that can pass the tile's end.
+    while i + t <= count && (i + t - 1) * es + 16 <= body {
+        for c in groups(es) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let z = unsafe { V::zero() };
+            let mut r = [z; 16];
+            for (k, row) in r.iter_mut().enumerate() {
+                // SAFETY: lane l reads src[(i+k+16l)*es + c ..+16]; the largest end is
+                // (i+t-1)*es + c + 16 <= body <= src.len() (c + 16 <= es when es > 16; the loop
+                // condition when es <= 16).
+                *row = unsafe { V::load_rows(s.add((i + k) * es + c), 16 * es) };
+            }
+            // SAFETY: V's ISA is guaranteed by the caller.
+            unsafe { transpose16(&mut r) };
+            let w = es.min(16);
+            for (j, col) in r.iter().take(w).enumerate() {
+                // SAFETY: writes dst[(c+j)*stride + i .. + t]; c + j < es and i + t <= count, so
+                // the end is within (es-1)*stride + count <= dst.len() (check_streams).
+                unsafe { col.store(d.add((c + j) * stride + i)) };
+            }
+        }
+        i += t;
+    }
+    shuffle_tail(es, count, i, src, dst, stride);
+}
+
+/// Generic tiled unshuffle of any element size.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    check_streams(es, count, dst.len(), src.len(), stride);
+    let t = 16 * V::LANES;
+    let body = count * es;
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count && (i + t - 1) * es + 16 <= body {
+        for c in groups(es) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let z = unsafe { V::zero() };
+            let mut r = [z; 16];
+            let w = es.min(16);
+            for (j, col) in r.iter_mut().take(w).enumerate() {
+                // SAFETY: reads src[(c+j)*stride + i .. + t], inside (es-1)*stride + count.
+                *col = unsafe { V::load(s.add((c + j) * stride + i)) };
+            }
+            // SAFETY: V's ISA is guaranteed by the caller.
+            unsafe { transpose16(&mut r) };
+            if es >= 16 {
+                for (k, row) in r.iter().enumerate() {
+                    // SAFETY: lane l writes dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the
+                    // largest end is (i+t)*es <= body.
+                    unsafe { row.store_rows(d.add((i + k) * es + c), 16 * es) };
+                }
+            } else {
+                // Each 16-byte store spills past its element into the following ones; storing
+                // in increasing address order lets the next element's store overwrite it.
+                for l in 0..V::LANES {
+                    for (k, row) in r.iter().enumerate() {
+                        // SAFETY: writes dst[(i+16l+k)*es ..+16]; the largest end is
+                        // (i+t-1)*es + 16 <= body (loop condition).
+                        unsafe { row.store_lane(l, d.add((i + 16 * l + k) * es)) };
+                    }
+                }
+            }
+        }
+        i += t;
+    }
+    unshuffle_tail(es, count, i, src, stride, dst);
+}
+
+/// Dedicated unshuffle for element sizes 2, 4 and 8 (unpack cascades; no `pshufb`).
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    check_streams(es, count, dst.len(), src.len(), stride);
+    debug_assert!(matches!(es, 2 | 4 | 8));
+    let t = 16 * V::LANES;
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count {
+        let o = d.wrapping_add(i * es);
+        let rs = 16 * es;
+        // SAFETY: stream loads read src[j*stride + i .. + t] with j < es and i + t <= count;
+        // row stores write inside dst[i*es .. (i+t)*es] (lane l of a store at offset o + 16q,
+        // q < es, with stride 16*es ends at o + 16q + 16*es*(LANES-1) + 16 <= (i+t)*es);
+        // V's ISA is guaranteed by the caller.
+        unsafe {
+            let ld = |j: usize| V::load(s.add(j * stride + i));
+            match es {
+                2 => {
+                    let (s0, s1) = (ld(0), ld(1));
+                    V::lo8(s0, s1).store_rows(o, rs);
+                    V::hi8(s0, s1).store_rows(o.add(16), rs);
+                }
+                4 => {
+                    let (s0, s1, s2, s3) = (ld(0), ld(1), ld(2), ld(3));
+                    let a0 = V::lo8(s0, s1);
+                    let a1 = V::hi8(s0, s1);
+                    let a2 = V::lo8(s2, s3);
+                    let a3 = V::hi8(s2, s3);
+                    V::lo16(a0, a2).store_rows(o, rs);
+                    V::hi16(a0, a2).store_rows(o.add(16), rs);
+                    V::lo16(a1, a3).store_rows(o.add(32), rs);
+                    V::hi16(a1, a3).store_rows(o.add(48), rs);
+                }
+                _ => {
+                    let a0 = V::lo8(ld(0), ld(1));
+                    let a1 = V::hi8(ld(0), ld(1));
+                    let a2 = V::lo8(ld(2), ld(3));
+                    let a3 = V::hi8(ld(2), ld(3));
+                    let a4 = V::lo8(ld(4), ld(5));
+                    let a5 = V::hi8(ld(4), ld(5));
+                    let a6 = V::lo8(ld(6), ld(7));
+                    let a7 = V::hi8(ld(6), ld(7));
+                    let b0 = V::lo16(a0, a2);
+                    let b1 = V::hi16(a0, a2);
+                    let b2 = V::lo16(a1, a3);
+                    let b3 = V::hi16(a1, a3);
+                    let b4 = V::lo16(a4, a6);
+                    let b5 = V::hi16(a4, a6);
+                    let b6 = V::lo16(a5, a7);
+                    let b7 = V::hi16(a5, a7);
+                    V::lo32(b0, b4).store_rows(o, rs);
+                    V::hi32(b0, b4).store_rows(o.add(16), rs);
+                    V::lo32(b1, b5).store_rows(o.add(32), rs);
+                    V::hi32(b1, b5).store_rows(o.add(48), rs);
+                    V::lo32(b2, b6).store_rows(o.add(64), rs);
+                    V::hi32(b2, b6).store_rows(o.add(80), rs);
+                    V::lo32(b3, b7).store_rows(o.add(96), rs);
+                    V::hi32(b3, b7).store_rows(o.add(112), rs);
+                }
+            }
+        }
+        i += t;
+    }
+    unshuffle_tail(es, count, i, src, stride, dst);
+}
+
+/// Dedicated shuffle for element sizes 2, 4 and 8: `pshufb` groups each lane's bytes by byte
+/// index, then an unpack cascade gathers the groups across lanes-rows.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(es, count, src.len(), dst.len(), stride);
+    debug_assert!(matches!(es, 2 | 4 | 8));
+    let t = 16 * V::LANES;
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    const M2: [u8; 16] = [0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15];
+    const M4: [u8; 16] = [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15];
+    const M8: [u8; 16] = [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15];
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let m = unsafe {
+        V::splat_lane(match es {
+            2 => &M2,
+            4 => &M4,
+            _ => &M8,
+        })
+    };
+    let mut i = 0;
+    while i + t <= count {
+        let p = s.wrapping_add(i * es);
+        let rs = 16 * es;
+        // SAFETY: row loads read lane l at src[i*es + 16k + 16*es*l ..+16] with 16k < 16*es, so
+        // the largest end is (i+t)*es <= count*es <= src.len(); stream stores write
+        // dst[j*stride + i .. + t] with j < es, inside (es-1)*stride + count <= dst.len();
+        // V's ISA is guaranteed by the caller.
+        unsafe {
+            let x = |k: usize| V::load_rows(p.add(16 * k), rs).pshufb(m);
+            let st = |j: usize, v: V| v.store(d.add(j * stride + i));
+            match es {
+                2 => {
+                    let (x0, x1) = (x(0), x(1));
+                    st(0, V::lo64(x0, x1));
+                    st(1, V::hi64(x0, x1));
+                }
+                4 => {
+                    let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
+                    let t0 = V::lo32(x0, x1);
+                    let t1 = V::hi32(x0, x1);
+                    let t2 = V::lo32(x2, x3);
+                    let t3 = V::hi32(x2, x3);
+                    st(0, V::lo64(t0, t2));
+                    st(1, V::hi64(t0, t2));
+                    st(2, V::lo64(t1, t3));
+                    st(3, V::hi64(t1, t3));
+                }
+                _ => {
+                    let s0 = V::lo16(x(0), x(1));
+                    let s1 = V::hi16(x(0), x(1));
+                    let s2 = V::lo16(x(2), x(3));
+                    let s3 = V::hi16(x(2), x(3));
+                    let s4 = V::lo16(x(4), x(5));
+                    let s5 = V::hi16(x(4), x(5));
+                    let s6 = V::lo16(x(6), x(7));
+                    let s7 = V::hi16(x(6), x(7));
+                    let t0 = V::lo32(s0, s2);
+                    let t1 = V::hi32(s0, s2);
+                    let t2 = V::lo32(s1, s3);
+                    let t3 = V::hi32(s1, s3);
+                    let t4 = V::lo32(s4, s6);
+                    let t5 = V::hi32(s4, s6);
+                    let t6 = V::lo32(s5, s7);
+                    let t7 = V::hi32(s5, s7);
+                    st(0, V::lo64(t0, t4));
+                    st(1, V::hi64(t0, t4));
+                    st(2, V::lo64(t1, t5));
+                    st(3, V::hi64(t1, t5));
+                    st(4, V::lo64(t2, t6));
+                    st(5, V::hi64(t2, t6));
+                    st(6, V::lo64(t3, t7));
+                    st(7, V::hi64(t3, t7));
+                }
+            }
+        }
+        i += t;
+    }
+    shuffle_tail(es, count, i, src, dst, stride);
+}
+
+/// 8x8 bit-matrix transpose of every `u64` (byte `r`, bit `c` <-> byte `c`, bit `r`), written
+/// as plain shifts and masks so that each ISA's instantiation auto-vectorizes it.
+#[inline(always)]
+pub(crate) fn bit_transpose_u64(words: &mut [u64]) {
+    for w in words.iter_mut() {
+        *w = crate::bitshuffle::transpose8x8(*w);
+    }
+}
+
+/// Gather-shuffle for small odd element sizes (3, 5, 6, 7, 9; the per-ISA entry picks them:
+/// from 10 up the `es * es` controls no longer fit in registers, and LLVM's spills of `x` as
+/// two 16-byte halves reloaded whole defeat store forwarding, so the 16x16 tile is faster): 16 elements of a lane are `es`
+/// 16-byte vectors `X_v`; stream `j`'s 16 bytes are `OR_v pshufb(X_v, M[j][v])`, where
+/// `M[j][v]` picks byte `i * es + j` when it lies in `X_v` and zeroes the rest.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_gather<V: Pshufb>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { shuffle_gather_n::<V, $n>(count, src, dst, stride) },)*
+                _ => unreachable!("shuffle_gather: element size {es}"),
+            }
+        };
+    }
+    go!(3 5 6 7 9 10 11 12 13 14 15)
+}
+
+/// The `es x es` pshufb controls of the gather kernels; `forward` for shuffle (`[j][v]`: bytes of
+/// stream `j` found in input vector `v`), otherwise for unshuffle (`[v][j]`: bytes of output
+/// vector `v` found in stream `j`).
+fn gather_masks<const ES: usize>(forward: bool) -> [[[u8; 16]; ES]; ES] {
+    let mut m = [[[0x80u8; 16]; ES]; ES];
+    for (a, row) in m.iter_mut().enumerate() {
+        for (b, mask) in row.iter_mut().enumerate() {
+            for (p, byte) in mask.iter_mut().enumerate() {
+                if forward {
+                    // Stream a, element p: input byte p*ES + a.
+                    let pos = p * ES + a;
+                    if pos / 16 == b {
+                        *byte = (pos % 16) as u8;
+                    }
+                } else {
+                    // Output vector a, byte p: element (16a+p)/ES, byte (16a+p)%ES.
+                    let pos = 16 * a + p;
+                    if pos % ES == b {
+                        *byte = (pos / ES) as u8;
+                    }
+                }
+            }
+        }
+    }
+    m
+}
+
+#[inline(always)]
+unsafe fn shuffle_gather_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(ES, count, src.len(), dst.len(), stride);
+    let t = 16 * V::LANES;
+    let raw = gather_masks::<ES>(true);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut m = [[z; ES]; ES];
+    for (mr, rr) in m.iter_mut().zip(raw.iter()) {
+        for (mv, rv) in mr.iter_mut().zip(rr.iter()) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            *mv = unsafe { V::splat_lane(rv) };
+        }
+    }
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count {
+        let mut x = [z; ES];
+        for (v, xv) in x.iter_mut().enumerate() {
+            // SAFETY: lane l reads src[(i + 16l)*ES + 16v ..+16], 16v + 16 <= 16*ES, so the
+            // largest end is (i+t)*ES <= src.len().
+            *xv = unsafe { V::load_rows(s.add(i * ES + 16 * v), 16 * ES) };
+        }
+        for (j, mj) in m.iter().enumerate() {
+            // Stream j draws from input vectors j/16 ..= (15*ES + j)/16 only.
+            let hi = (15 * ES + j) / 16;
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let mut acc = unsafe { x[0].pshufb(mj[0]) };
+            for v in 1..=hi {
+                // SAFETY: V's ISA is guaranteed by the caller.
+                acc = unsafe { acc.or(x[v].pshufb(mj[v])) };
+            }
+            // SAFETY: writes dst[j*stride + i .. + t], j < ES, i + t <= count.
+            unsafe { acc.store(d.add(j * stride + i)) };
+        }
+        i += t;
+    }
+    shuffle_tail(ES, count, i, src, dst, stride);
+}
+
+/// Inverse of [`shuffle_gather`].
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_gather<V: Pshufb>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { unshuffle_gather_n::<V, $n>(count, src, stride, dst) },)*
+                _ => unreachable!("unshuffle_gather: element size {es}"),
+            }
+        };
+    }
+    go!(3 5 6 7 9 10 11 12 13 14 15)
+}
+
+#[inline(always)]
+unsafe fn unshuffle_gather_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    check_streams(ES, count, dst.len(), src.len(), stride);
+    let t = 16 * V::LANES;
+    let raw = gather_masks::<ES>(false);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut m = [[z; ES]; ES];
+    for (mr, rr) in m.iter_mut().zip(raw.iter()) {
+        for (mv, rv) in mr.iter_mut().zip(rr.iter()) {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            *mv = unsafe { V::splat_lane(rv) };
+        }
+    }
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= count {
+        let mut x = [z; ES];
+        for (j, xj) in x.iter_mut().enumerate() {
+            // SAFETY: reads src[j*stride + i .. + t], j < ES, i + t <= count.
+            *xj = unsafe { V::load(s.add(j * stride + i)) };
+        }
+        for (v, mv) in m.iter().enumerate() {
+            // SAFETY: V's ISA is guaranteed by the caller.
+            let mut acc = unsafe { x[0].pshufb(mv[0]) };
+            for j in 1..ES {
+                // SAFETY: V's ISA is guaranteed by the caller.
+                acc = unsafe { acc.or(x[j].pshufb(mv[j])) };
+            }
+            // SAFETY: lane l writes dst[(i + 16l)*ES + 16v ..+16]; the largest end is
+            // (i+t)*ES <= dst.len().
+            unsafe { acc.store_rows(d.add(i * ES + 16 * v), 16 * ES) };
+        }
+        i += t;
+    }
+    unshuffle_tail(ES, count, i, src, stride, dst);
+}
+
+/// A 4-lane [`Vector`] built from four SSE registers: it runs the generic algorithms with the
+/// lane structure of AVX-512 (`LANES = 4`) on any x86-64 CPU, so the AVX-512 instantiations'
+/// logic is tested here even without AVX-512 hardware.
+#[cfg(test)]
+mod quad {
+    use super::{Pshufb, Vector};
+    use core::arch::x86_64::*;
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Quad([__m128i; 4]);
+
+    macro_rules! binop {
+        ($name:ident, $intr:ident) => {
+            #[inline(always)]
+            unsafe fn $name(a: Self, b: Self) -> Self {
+                // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+                unsafe {
+                    Quad([
+                        $intr(a.0[0], b.0[0]),
+                        $intr(a.0[1], b.0[1]),
+                        $intr(a.0[2], b.0[2]),
+                        $intr(a.0[3], b.0[3]),
+                    ])
+                }
+            }
+        };
+    }
+
+    impl Vector for Quad {
+        const LANES: usize = 4;
+        unsafe fn zero() -> Self {
+            // SAFETY: SSE2.
+            unsafe { Quad([_mm_setzero_si128(); 4]) }
+        }
+        unsafe fn load(p: *const u8) -> Self {
+            // SAFETY: the caller guarantees 64 readable bytes at p.
+            unsafe { Self::load_rows(p, 16) }
+        }
+        unsafe fn store(self, p: *mut u8) {
+            // SAFETY: the caller guarantees 64 writable bytes at p.
+            unsafe { self.store_rows(p, 16) }
+        }
+        unsafe fn load_rows(p: *const u8, stride: usize) -> Self {
+            // SAFETY: the caller guarantees 16 readable bytes at p + l * stride, l < 4.
+            unsafe {
+                Quad([
+                    _mm_loadu_si128(p.cast()),
+                    _mm_loadu_si128(p.add(stride).cast()),
+                    _mm_loadu_si128(p.add(2 * stride).cast()),
+                    _mm_loadu_si128(p.add(3 * stride).cast()),
+                ])
+            }
+        }
+        unsafe fn store_rows(self, p: *mut u8, stride: usize) {
+            for l in 0..4 {
+                // SAFETY: the caller guarantees 16 writable bytes at p + l * stride.
+                unsafe { _mm_storeu_si128(p.add(l * stride).cast(), self.0[l]) };
+            }
+        }
+        unsafe fn store_lane(self, l: usize, p: *mut u8) {
+            // SAFETY: the caller guarantees 16 writable bytes at p.
+            unsafe { _mm_storeu_si128(p.cast(), self.0[l]) };
+        }
+        binop!(lo8, _mm_unpacklo_epi8);
+        binop!(hi8, _mm_unpackhi_epi8);
+        binop!(lo16, _mm_unpacklo_epi16);
+        binop!(hi16, _mm_unpackhi_epi16);
+        binop!(lo32, _mm_unpacklo_epi32);
+        binop!(hi32, _mm_unpackhi_epi32);
+        binop!(lo64, _mm_unpacklo_epi64);
+        binop!(hi64, _mm_unpackhi_epi64);
+    }
+
+    impl Pshufb for Quad {
+        unsafe fn splat_lane(m: &[u8; 16]) -> Self {
+            // SAFETY: m is 16 readable bytes.
+            unsafe { Quad([_mm_loadu_si128(m.as_ptr().cast()); 4]) }
+        }
+        unsafe fn pshufb(self, m: Self) -> Self {
+            // SAFETY: the caller (an ssse3 function, see the test) guarantees SSSE3.
+            unsafe { binop_ssse3(self, m) }
+        }
+        unsafe fn or(self, b: Self) -> Self {
+            // SAFETY: SSE2.
+            unsafe {
+                Quad([
+                    _mm_or_si128(self.0[0], b.0[0]),
+                    _mm_or_si128(self.0[1], b.0[1]),
+                    _mm_or_si128(self.0[2], b.0[2]),
+                    _mm_or_si128(self.0[3], b.0[3]),
+                ])
+            }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn binop_ssse3(a: Quad, m: Quad) -> Quad {
+        // SAFETY: only reached from `run_ssse3`, which runs with SSSE3 enabled.
+        unsafe {
+            Quad([
+                _mm_shuffle_epi8(a.0[0], m.0[0]),
+                _mm_shuffle_epi8(a.0[1], m.0[1]),
+                _mm_shuffle_epi8(a.0[2], m.0[2]),
+                _mm_shuffle_epi8(a.0[3], m.0[3]),
+            ])
+        }
+    }
+
+    #[target_feature(enable = "ssse3")]
+    fn run_ssse3(es: usize, src: &[u8], dst: &mut [u8], back: &mut [u8]) {
+        let count = src.len() / es;
+        let n = count * es;
+        // SAFETY: SSSE3 is enabled for this function (the test checks the CPU has it).
+        unsafe {
+            match es {
+                2 | 4 | 8 => {
+                    super::shuffle_pow2::<Quad>(es, count, &src[..n], &mut dst[..n], count)
+                }
+                3 | 5 | 6 | 7 | 9 => {
+                    super::shuffle_gather::<Quad>(es, count, &src[..n], &mut dst[..n], count)
+                }
+                _ => super::shuffle_tiled::<Quad>(es, count, &src[..n], &mut dst[..n], count),
+            }
+            match es {
+                2 | 4 | 8 => {
+                    super::unshuffle_pow2::<Quad>(es, count, &dst[..n], count, &mut back[..n])
+                }
+                3 | 5 | 6 | 7 | 9 | 10 | 11 => {
+                    super::unshuffle_gather::<Quad>(es, count, &dst[..n], count, &mut back[..n])
+                }
+                _ => super::unshuffle_tiled::<Quad>(es, count, &dst[..n], count, &mut back[..n]),
+            }
+        }
+    }
+
+    #[test]
+    fn four_lane_algorithms_match_scalar() {
+        if !std::is_x86_feature_detected!("ssse3") {
+            eprintln!("skipped: no SSSE3");
+            return;
+        }
+        for es in (2..=33).chain([48, 64]) {
+            for count in (0..200).chain([257, 300, 513]) {
+                let len = count * es;
+                let src: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
+                let mut want = vec![0u8; len];
+                crate::shuffle::shuffle_scalar(es, &src, &mut want);
+                let mut got = vec![0u8; len];
+                let mut back = vec![0u8; len];
+                // SAFETY: SSSE3 was detected above.
+                unsafe { run_ssse3(es, &src, &mut got, &mut back) };
+                assert_eq!(got, want, "4-lane shuffle es {es} count {count}");
+                assert_eq!(back, src, "4-lane unshuffle es {es} count {count}");
+            }
+        }
+    }
+}
