@@ -23,6 +23,7 @@ pub mod compressors;
 pub mod dtype;
 pub mod error;
 pub mod filters;
+pub mod npy;
 pub mod pipeline;
 pub mod registry;
 pub mod store;

@@ -197,6 +197,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn grid_basics() {
         let g = ChunkGrid::new(&[10, 7], &[4, 7]).unwrap();
         assert_eq!(g.grid_shape(), [3, 1]);
