@@ -35,6 +35,7 @@ mod meta;
 mod record;
 mod zarr;
 
+pub(crate) use engine::swap_bytes;
 pub use fill::FillValue;
 pub use grid::{ChunkGrid, MAX_NDIM};
 pub use meta::{ArrayMeta, Order, Separator};

@@ -8,7 +8,7 @@
 //! - `decompress STORE OUT.npy [--threads N]`; `info STORE`.
 //! - A progress bar on stderr only when stderr is a terminal; one summary line on stdout.
 
-use crate::array::{ArrayMeta, Separator, ZarrArray};
+use crate::array::{swap_bytes, ArrayMeta, Separator, ZarrArray};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::npy::Npy;
@@ -151,7 +151,11 @@ pub fn auto_chunks(shape: &[usize], itemsize: usize, target: usize) -> Vec<usize
 
 /// `chunkcodec compress`.
 pub fn compress(args: &CompressArgs) -> Result<()> {
-    let npy = Npy::read_file(&args.input)?;
+    let mut npy = Npy::read_file(&args.input)?;
+    // The engine takes elements in native byte order and writes the dtype's order.
+    if !npy.dtype.is_native() {
+        swap_bytes(&mut npy.data, npy.dtype.itemsize());
+    }
     let chunks = parse_chunks(args.chunks.as_deref(), &npy.shape, npy.dtype.itemsize())?;
     let compressor = match args.compressor.as_deref() {
         Some("none") | Some("null") => None,
@@ -302,6 +306,9 @@ pub fn decompress(args: &DecompressArgs) -> Result<()> {
         n => Err(Error::Array(format!("unsupported item size {n}"))),
     })?;
     pb.finish_and_clear();
+    if !meta.dtype.is_native() {
+        swap_bytes(&mut data, meta.dtype.itemsize());
+    }
     let npy = Npy {
         dtype: meta.dtype,
         shape: meta.shape().to_vec(),
