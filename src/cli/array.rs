@@ -49,6 +49,10 @@ pub struct CompressArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Skip the fsync before each chunk's rename (still atomic for readers, as zarr-python's
+    /// DirectoryStore, which never fsyncs; a power loss may lose recent chunks).
+    #[arg(long)]
+    pub no_fsync: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +211,7 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
             args.store.display()
         )));
     }
-    let store = DirectoryStore::create(&args.store)?;
+    let store = DirectoryStore::create(&args.store)?.with_fsync(!args.no_fsync);
     let arr = ZarrArray::create(store, "", meta)?;
     let pb = progress_bar(npy.data.len() as u64, "compress");
     let t = Instant::now();

@@ -24,6 +24,9 @@ pub struct DemoArgs {
     /// Keep the stores in this directory instead of a temporary one.
     #[arg(long)]
     pub keep: Option<PathBuf>,
+    /// An eighth of the data (for quick checks and tests).
+    #[arg(long)]
+    pub small: bool,
 }
 
 /// How a pipeline's round trip is checked.
@@ -289,17 +292,18 @@ pub fn demo(args: &DemoArgs) -> Result<()> {
             (p, true)
         }
     };
-    let result = with_pool(args.threads, || run_all(&root));
+    let result = with_pool(args.threads, || run_all(&root, args.small));
     if temp {
         let _ = std::fs::remove_dir_all(&root);
     }
     result
 }
 
-fn run_all(root: &std::path::Path) -> Result<()> {
+fn run_all(root: &std::path::Path, small: bool) -> Result<()> {
+    let f = if small { 8 } else { 1 };
     let t0 = Instant::now();
-    let temp = temperature(32, 256, 512).into_dyn();
-    let count = counter(1024, 2048).into_dyn();
+    let temp = temperature(32 / f, 256, 512).into_dyn();
+    let count = counter(1024 / f, 2048).into_dyn();
     println!(
         "dataset: temperature float32 {:?} ({} MiB, chunks [8, 128, 256]), counter int32 {:?} ({} MiB, chunks [128, 2048]); {} threads; made in {:.2} s",
         temp.shape(),
