@@ -61,6 +61,8 @@ def combos(dt):
         ("bz2", [], {"id": "bz2", "level": 9}, False),
         ("lzma", [], {"id": "lzma"}, False),
         ("no compressor", [], None, False),
+        ("shuffle only", [{"id": "shuffle", "elementsize": n}], None, False),
+        ("shuffle twice", [{"id": "shuffle", "elementsize": n}], {"id": "shuffle", "elementsize": 2}, False),
         ("shuffle + zstd", [{"id": "shuffle", "elementsize": n}], {"id": "zstd", "level": 1}, False),
         ("zstd + crc32", [{"id": "zstd", "level": 1}], {"id": "crc32"}, False),
         ("adler32", [], {"id": "adler32"}, False),
