@@ -47,7 +47,6 @@ def combos(dt):
     """(name, filters, compressor, lossy) combinations that apply to numpy dtype `dt`."""
     kind = dt.kind + str(dt.itemsize)
     n = dt.itemsize
-    native = dt.newbyteorder("=").str if n > 1 else dt.str
     out = [
         ("blosc lz4 shuffle", [], blosc("lz4", 1), False),
         ("blosc zstd bitshuffle", [], blosc("zstd", 2, 3), False),
@@ -82,7 +81,6 @@ def combos(dt):
         out.append(("bitround + blosc", [{"id": "bitround", "keepbits": 12}], blosc("zstd", 1), True))
     if dt.kind == "b":
         out.append(("packbits + zlib", [{"id": "packbits"}], {"id": "zlib", "level": 1}, False))
-    del native
     return out
 
 
@@ -131,18 +129,18 @@ def equal(a, b):
     return np.array_equal(a, b)
 
 
-def ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill):
+def ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill, order):
     src = os.path.join(tmp, "in.npy")
     np.save(src, data)
-    store = os.path.join(tmp, f"ours-{abs(hash((dsname, name, sep)))}")
+    store = os.path.join(tmp, f"ours-{abs(hash((dsname, name, sep, order)))}")
     args = ["compress", src, store, "--chunks", ",".join(map(str, chunks)),
             "--compressor", "none" if comp is None else json.dumps(comp),
-            "--separator", sep, "--threads", "2"]
+            "--separator", sep, "--order", order, "--threads", "2"]
     if filters:
         args += ["--filters", json.dumps(filters)]
     if fill is not None:
         args += ["--fill-value", json.dumps(fill)]
-    label = f"ours->zarr {dsname} [{name}] sep={sep!r}"
+    label = f"ours->zarr {dsname} [{name}] sep={sep!r} order={order}"
     try:
         run(*args)
         z = zarr.open_array(store, mode="r")
@@ -207,8 +205,8 @@ def main():
                     continue
                 sep = "/" if i % 2 else "."
                 fill = "NaN" if (data.dtype.kind == "f" and i % 3 == 0) else None
-                ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill)
                 order = "F" if i % 3 == 1 else "C"
+                ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill, order)
                 zarr_to_ours(tmp, dsname, data, chunks, name, filters, comp, sep, order, i % 2 == 0)
     for name, codec_id in sorted(skipped):
         print(f"note: skipped [{name}]: codec id {codec_id!r} is not registered in chunkcodec")

@@ -2,13 +2,13 @@
 //!
 //! Contract (README "Array CLI"):
 //! - `compress IN.npy STORE [--chunks A,B,...] [--compressor JSON|none] [--filters JSON-LIST]
-//!   [--fill-value JSON] [--separator .|/] [--threads N]`; default compressor zarr's
+//!   [--fill-value JSON] [--separator .|/] [--order C|F] [--threads N] [--no-fsync]`; default compressor zarr's
 //!   `{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0}`; a chunk length of
 //!   `-1` means the whole axis; without `--chunks`, chunks of about 1 MiB along the first axes.
 //! - `decompress STORE OUT.npy [--threads N]`; `info STORE`.
 //! - A progress bar on stderr only when stderr is a terminal; one summary line on stdout.
 
-use crate::array::{swap_bytes, ArrayMeta, Separator, ZarrArray};
+use crate::array::{swap_bytes, ArrayMeta, Order, Separator, ZarrArray};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::npy::Npy;
@@ -46,6 +46,9 @@ pub struct CompressArgs {
     /// Chunk key separator: "." (default) or "/".
     #[arg(long, default_value = ".")]
     pub separator: String,
+    /// Element order inside each chunk: "C" (default) or "F".
+    #[arg(long, default_value = "C")]
+    pub order: String,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -187,7 +190,17 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
             )))
         }
     };
+    let order = match args.order.as_str() {
+        "C" | "c" => Order::C,
+        "F" | "f" => Order::F,
+        o => {
+            return Err(Error::Array(format!(
+                "--order must be \"C\" or \"F\", got {o:?}"
+            )))
+        }
+    };
     let mut meta = ArrayMeta::new(&npy.shape, &chunks, npy.dtype)?
+        .with_order(order)
         .with_compressor(compressor)
         .with_filters(filters)
         .with_separator(separator);

@@ -236,7 +236,8 @@ where
     let meta = ArrayMeta::new(data.shape(), chunks, dtype)?
         .with_filters(case.filters.clone())
         .with_compressor(case.compressor.clone());
-    let store = DirectoryStore::create(dir)?;
+    // A scratch store: skip the per-chunk fsync (writes stay atomic for readers).
+    let store = DirectoryStore::create(dir)?.with_fsync(false);
     let arr = ZarrArray::create(store, "", meta)?;
     let raw = std::mem::size_of_val(data.as_slice().unwrap_or(&[])) as f64;
     let t = Instant::now();
