@@ -15,6 +15,7 @@
 //! assert_eq!(decoded, data);
 //! ```
 
+pub mod array;
 pub mod checksums;
 pub mod cli;
 pub mod codec;
@@ -22,8 +23,10 @@ pub mod compressors;
 pub mod dtype;
 pub mod error;
 pub mod filters;
+pub mod npy;
 pub mod pipeline;
 pub mod registry;
+pub mod store;
 
 pub use chunkcodec_kernels as kernels;
 pub use codec::{Codec, DEFAULT_DECODE_LIMIT};

@@ -4,6 +4,8 @@
 //! Contract: every failure is a non-zero exit with one line `chunkcodec: error: ...` on stderr.
 
 pub mod bench;
+pub mod array;
+pub mod demo;
 pub mod raw;
 
 use crate::error::Result;
@@ -27,6 +29,14 @@ pub enum Command {
     ListCodecs,
     /// Benchmark the SIMD kernels on every ISA against memcpy (and c-blosc2 when present).
     Bench(bench::BenchArgs),
+    /// Compress a .npy file into a Zarr v2 directory store.
+    Compress(array::CompressArgs),
+    /// Decompress a Zarr v2 directory store into a .npy file.
+    Decompress(array::DecompressArgs),
+    /// Describe the Zarr v2 array in a directory store.
+    Info(array::InfoArgs),
+    /// The main job: encode a generated dataset with several pipelines, verify, print a table.
+    Demo(demo::DemoArgs),
 }
 
 /// Runs a parsed command line.
@@ -41,5 +51,9 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Compress(a) => array::compress(&a),
+        Command::Decompress(a) => array::decompress(&a),
+        Command::Info(a) => array::info(&a),
+        Command::Demo(a) => demo::demo(&a),
     }
 }

@@ -1,0 +1,244 @@
+//! The parallel chunk engine: cut an array view into chunk buffers and encode them, or decode
+//! chunks and scatter them into a caller's view. Storage-agnostic: the store-backed array
+//! ([`super::ZarrArray`]) and the chunk records ([`super::ChunkRecord`]) both run on it.
+//!
+//! Parallelism runs on the current rayon pool (the caller's, inside `pool.install`, or the
+//! global one). Across chunks when there are at least as many chunks as threads; with fewer,
+//! the copies into and out of chunk buffers are split across threads too, and codecs that
+//! split their own work (Blosc blocks) do so in the same pool. Each task holds one chunk
+//! buffer, so memory in flight is about one raw plus one encoded chunk per thread.
+
+use super::grid::ChunkGrid;
+use super::meta::{ArrayMeta, Order};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::pipeline::Pipeline;
+use bytemuck::Pod;
+use ndarray::{ArrayViewD, ArrayViewMutD, Axis, IxDyn, ShapeBuilder, Slice, Zip};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Checks that `T` has the dtype's item size (its bytes are the element's native-order bytes).
+pub(crate) fn check_element<T>(dtype: DType) -> Result<()> {
+    if std::mem::size_of::<T>() != dtype.itemsize() {
+        return Err(Error::Array(format!(
+            "element type of {} bytes does not match dtype {dtype} ({} bytes)",
+            std::mem::size_of::<T>(),
+            dtype.itemsize()
+        )));
+    }
+    Ok(())
+}
+
+/// The fill value as a `T` (native order).
+pub(crate) fn fill_of<T: Pod>(meta: &ArrayMeta) -> Result<T> {
+    check_element::<T>(meta.dtype)?;
+    bytemuck::try_pod_read_unaligned(meta.fill_value.native_bytes())
+        .map_err(|e| Error::Array(format!("fill value: {e}")))
+}
+
+fn needs_swap(dtype: DType) -> bool {
+    dtype.itemsize() > 1 && !dtype.is_native()
+}
+
+/// Reverses the bytes of each `itemsize`-byte element in place.
+pub(crate) fn swap_bytes(bytes: &mut [u8], itemsize: usize) {
+    if itemsize > 1 {
+        for e in bytes.chunks_exact_mut(itemsize) {
+            e.reverse();
+        }
+    }
+}
+
+fn view_of<'a, T>(buf: &'a [T], shape: &[usize], order: Order) -> Result<ArrayViewD<'a, T>> {
+    let dim = IxDyn(shape);
+    match order {
+        Order::C => ArrayViewD::from_shape(dim, buf),
+        Order::F => ArrayViewD::from_shape(dim.f(), buf),
+    }
+    .map_err(|e| Error::Array(format!("chunk buffer: {e}")))
+}
+
+fn view_of_mut<'a, T>(
+    buf: &'a mut [T],
+    shape: &[usize],
+    order: Order,
+) -> Result<ArrayViewMutD<'a, T>> {
+    let dim = IxDyn(shape);
+    match order {
+        Order::C => ArrayViewMutD::from_shape(dim, buf),
+        Order::F => ArrayViewMutD::from_shape(dim.f(), buf),
+    }
+    .map_err(|e| Error::Array(format!("chunk buffer: {e}")))
+}
+
+fn copy_into<T: Pod + Send + Sync>(
+    dst: &mut ArrayViewMutD<'_, T>,
+    src: &ArrayViewD<'_, T>,
+    parallel: bool,
+) {
+    if parallel && dst.len() >= 1 << 16 {
+        Zip::from(dst).and(src).par_for_each(|d, s| *d = *s);
+    } else {
+        dst.assign(src);
+    }
+}
+
+/// True when the chunk's elements can be read straight from the view's memory (or written
+/// straight into it): the chunk is whole, and C order matches the memory order.
+fn is_whole(grid: &ChunkGrid, ext: &[Range<usize>]) -> bool {
+    ext.iter().zip(grid.chunks()).all(|(r, &c)| r.len() == c)
+}
+
+/// Encodes every chunk of `data` with `pipeline` in parallel, handing each chunk's grid index
+/// and encoded bytes to `sink` (called from many threads; order is not defined).
+pub(crate) fn encode_each<T: Pod + Send + Sync>(
+    meta: &ArrayMeta,
+    pipeline: &Pipeline,
+    data: &ArrayViewD<'_, T>,
+    sink: &(dyn Fn(Vec<usize>, Vec<u8>) -> Result<()> + Sync),
+) -> Result<()> {
+    let grid = meta.grid();
+    let fill: T = fill_of(meta)?;
+    if data.shape() != grid.shape() {
+        return Err(Error::Array(format!(
+            "data of shape {:?} does not match the array's shape {:?}",
+            data.shape(),
+            grid.shape()
+        )));
+    }
+    let dtype = meta.dtype;
+    let swap = needs_swap(dtype);
+    let c_like = meta.order == Order::C || grid.ndim() <= 1;
+    let n = grid.num_chunks();
+    let few = n < rayon::current_num_threads();
+    (0..n)
+        .into_par_iter()
+        .try_for_each_init(Vec::<T>::new, |buf, i| {
+            let idx = grid.index_of(i);
+            let ext = grid.chunk_extent(&idx);
+            let src = data.slice_each_axis(|ax| Slice::from(ext[ax.axis.index()].clone()));
+            let direct = if is_whole(grid, &ext) && c_like && !swap {
+                src.as_slice()
+            } else {
+                None
+            };
+            let encoded = match direct {
+                Some(s) => pipeline.encode(bytemuck::cast_slice(s), dtype)?,
+                None => {
+                    buf.clear();
+                    buf.resize(grid.chunk_len(), fill);
+                    {
+                        let mut whole = view_of_mut(buf, grid.chunks(), meta.order)?;
+                        let mut dst =
+                            whole.slice_each_axis_mut(|ax| Slice::from(0..src.len_of(ax.axis)));
+                        copy_into(&mut dst, &src, few);
+                    }
+                    let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
+                    if swap {
+                        swap_bytes(bytes, dtype.itemsize());
+                    }
+                    pipeline.encode(bytes, dtype)?
+                }
+            };
+            sink(idx, encoded)
+        })
+}
+
+/// Cuts `view` (the region's shape) into one sub-view per chunk the region touches.
+fn split_tasks<'a, T>(
+    view: ArrayViewMutD<'a, T>,
+    axis: usize,
+    region: &[Range<usize>],
+    chunks: &[usize],
+    prefix: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, ArrayViewMutD<'a, T>)>,
+) {
+    let (Some(r), Some(&c)) = (region.get(axis), chunks.get(axis)) else {
+        out.push((prefix.clone(), view));
+        return;
+    };
+    let mut rest = view;
+    let mut pos = r.start;
+    while pos < r.end {
+        let next = ((pos / c + 1) * c).min(r.end);
+        let (left, right) = rest.split_at(Axis(axis), next - pos);
+        prefix.push(pos / c);
+        split_tasks(left, axis + 1, region, chunks, prefix, out);
+        prefix.pop();
+        rest = right;
+        pos = next;
+    }
+}
+
+/// Loads chunk `index` decoded into the given buffer (exactly one chunk's bytes, stored byte
+/// order); returns `false` when the chunk does not exist (it reads as the fill value).
+pub(crate) type ChunkLoader<'a> = dyn Fn(&[usize], &mut [u8]) -> Result<bool> + Sync + 'a;
+
+/// Decodes `region` of the array into `out` (the region's shape), in parallel, loading only
+/// the chunks the region touches.
+pub(crate) fn decode_region<T: Pod + Send + Sync>(
+    meta: &ArrayMeta,
+    region: &[Range<usize>],
+    out: ArrayViewMutD<'_, T>,
+    load: &ChunkLoader<'_>,
+) -> Result<()> {
+    let grid = meta.grid();
+    grid.check_region(region)?;
+    let fill: T = fill_of(meta)?;
+    let want: Vec<usize> = region.iter().map(|r| r.len()).collect();
+    if out.shape() != want.as_slice() {
+        return Err(Error::Array(format!(
+            "output of shape {:?} does not match the region's shape {want:?}",
+            out.shape()
+        )));
+    }
+    let mut tasks = Vec::new();
+    split_tasks(out, 0, region, grid.chunks(), &mut Vec::new(), &mut tasks);
+    let dtype = meta.dtype;
+    let swap = needs_swap(dtype);
+    let c_like = meta.order == Order::C || grid.ndim() <= 1;
+    let few = tasks.len() < rayon::current_num_threads();
+    tasks
+        .into_par_iter()
+        .try_for_each_init(Vec::<T>::new, |buf, (idx, mut dst)| {
+            let ext = grid.chunk_extent(&idx);
+            let inter: Vec<Range<usize>> = ext
+                .iter()
+                .zip(region)
+                .map(|(e, r)| e.start.max(r.start)..e.end.min(r.end))
+                .collect();
+            let whole = is_whole(grid, &inter);
+            if whole && c_like {
+                if let Some(s) = dst.as_slice_mut() {
+                    let bytes: &mut [u8] = bytemuck::cast_slice_mut(s);
+                    if load(&idx, bytes)? {
+                        if swap {
+                            swap_bytes(bytes, dtype.itemsize());
+                        }
+                    } else {
+                        s.fill(fill);
+                    }
+                    return Ok(());
+                }
+            }
+            buf.clear();
+            buf.resize(grid.chunk_len(), T::zeroed());
+            let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
+            if !load(&idx, bytes)? {
+                dst.fill(fill);
+                return Ok(());
+            }
+            if swap {
+                swap_bytes(bytes, dtype.itemsize());
+            }
+            let chunk = view_of(buf, grid.chunks(), meta.order)?;
+            let src = chunk.slice_each_axis(|ax| {
+                let a = ax.axis.index();
+                let start = ext[a].start;
+                Slice::from(inter[a].start - start..inter[a].end - start)
+            });
+            copy_into(&mut dst, &src, few);
+            Ok(())
+        })
+}

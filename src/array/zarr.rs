@@ -1,0 +1,243 @@
+//! A Zarr v2 array in a [`Store`]: `.zarray`, `.zattrs` and one key per chunk.
+
+use super::engine::{check_element, decode_region, encode_each, fill_of};
+use super::meta::ArrayMeta;
+use crate::error::{Error, Result};
+use crate::pipeline::Pipeline;
+use crate::store::Store;
+use bytemuck::Pod;
+use ndarray::{ArrayD, ArrayView, ArrayViewMut, Dimension, IxDyn};
+use serde_json::{Map, Value};
+use std::ops::Range;
+
+/// Sizes of a stored array, for `chunkcodec info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrayStats {
+    /// Chunks present in the store.
+    pub chunks_stored: usize,
+    /// Chunks in the grid.
+    pub chunks_total: usize,
+    /// Bytes of the stored chunks.
+    pub stored_bytes: u64,
+    /// Bytes of the array's elements (`prod(shape) * itemsize`).
+    pub raw_bytes: u64,
+}
+
+/// A Zarr v2 array at `path` inside a store (`""` for the store's root).
+///
+/// Reads and writes run in parallel on the current rayon pool: call them inside
+/// `pool.install(...)` to use your own pool.
+#[derive(Debug)]
+pub struct ZarrArray<S: Store> {
+    store: S,
+    path: String,
+    meta: ArrayMeta,
+    pipeline: Pipeline,
+}
+
+impl<S: Store> ZarrArray<S> {
+    /// Creates the array: writes `.zarray` (codec configs normalized to each codec's full
+    /// config, so zarr-python rebuilds the same codecs). Existing chunks under `path` are left
+    /// alone.
+    pub fn create(store: S, path: &str, mut meta: ArrayMeta) -> Result<Self> {
+        meta.normalize_codecs()?;
+        let pipeline = meta.pipeline()?;
+        let arr = ZarrArray {
+            store,
+            path: path.trim_matches('/').to_string(),
+            meta,
+            pipeline,
+        };
+        arr.store.set(&arr.key(".zarray"), &arr.meta.to_bytes())?;
+        Ok(arr)
+    }
+
+    /// Opens the array at `path`: reads and checks `.zarray`, builds its codecs.
+    pub fn open(store: S, path: &str) -> Result<Self> {
+        let path = path.trim_matches('/').to_string();
+        let key = join(&path, ".zarray");
+        let bytes = store
+            .get(&key)?
+            .ok_or_else(|| Error::Array(format!("no array at {path:?}: key {key:?} is missing")))?;
+        let meta = ArrayMeta::from_bytes(&bytes, &key)?;
+        let pipeline = meta
+            .pipeline()
+            .map_err(|e| Error::Array(format!("metadata {key:?}: codecs: {e}")))?;
+        Ok(ZarrArray {
+            store,
+            path,
+            meta,
+            pipeline,
+        })
+    }
+
+    /// The metadata.
+    pub fn meta(&self) -> &ArrayMeta {
+        &self.meta
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The pipeline (filters then compressor).
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    fn key(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+
+    /// The store key of chunk `index`.
+    pub fn chunk_key(&self, index: &[usize]) -> String {
+        self.key(&self.meta.chunk_key(index))
+    }
+
+    /// The user attributes (`.zattrs`), `{}` when there are none.
+    pub fn attrs(&self) -> Result<Map<String, Value>> {
+        let key = self.key(".zattrs");
+        match self.store.get(&key)? {
+            None => Ok(Map::new()),
+            Some(b) => match serde_json::from_slice(&b) {
+                Ok(Value::Object(m)) => Ok(m),
+                Ok(_) => Err(Error::Array(format!("{key:?} is not a JSON object"))),
+                Err(e) => Err(Error::Array(format!("{key:?} is not valid JSON ({e})"))),
+            },
+        }
+    }
+
+    /// Replaces the user attributes.
+    pub fn set_attrs(&self, attrs: &Map<String, Value>) -> Result<()> {
+        let mut out = serde_json::to_vec_pretty(attrs)
+            .map_err(|e| Error::Array(format!("attributes: {e}")))?;
+        out.push(b'\n');
+        self.store.set(&self.key(".zattrs"), &out)
+    }
+
+    /// Writes the whole array from `data` (an owned array's view or any view, also
+    /// non-contiguous), encoding chunks in parallel and writing each as soon as it is encoded.
+    pub fn write<T, D>(&self, data: ArrayView<'_, T, D>) -> Result<()>
+    where
+        T: Pod + Send + Sync,
+        D: Dimension,
+    {
+        self.write_with_progress(data, &|_| {})
+    }
+
+    /// [`ZarrArray::write`], calling `progress(raw_bytes)` after each chunk is stored.
+    pub fn write_with_progress<T, D>(
+        &self,
+        data: ArrayView<'_, T, D>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()>
+    where
+        T: Pod + Send + Sync,
+        D: Dimension,
+    {
+        check_element::<T>(self.meta.dtype)?;
+        let raw = (self.meta.grid().chunk_len() * self.meta.dtype.itemsize()) as u64;
+        encode_each(
+            &self.meta,
+            &self.pipeline,
+            &data.into_dyn(),
+            &|idx, bytes| {
+                self.store.set(&self.chunk_key(&idx), &bytes)?;
+                progress(raw);
+                Ok(())
+            },
+        )
+    }
+
+    /// Reads the whole array.
+    pub fn read<T: Pod + Send + Sync>(&self) -> Result<ArrayD<T>> {
+        self.read_region(&self.meta.grid().full_region())
+    }
+
+    /// Reads `region` (a range per axis) into a new array.
+    pub fn read_region<T: Pod + Send + Sync>(&self, region: &[Range<usize>]) -> Result<ArrayD<T>> {
+        let fill: T = fill_of(&self.meta)?;
+        self.meta.grid().check_region(region)?;
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        let mut out = ArrayD::from_elem(IxDyn(&shape), fill);
+        self.read_region_into(region, out.view_mut())?;
+        Ok(out)
+    }
+
+    /// Reads the whole array into `out` (the array's shape).
+    pub fn read_into<T, D>(&self, out: ArrayViewMut<'_, T, D>) -> Result<()>
+    where
+        T: Pod + Send + Sync,
+        D: Dimension,
+    {
+        self.read_region_into(&self.meta.grid().full_region(), out)
+    }
+
+    /// Reads `region` straight into `out` (the region's shape; any layout), reading only the
+    /// chunks the region touches. Missing chunks read as the fill value.
+    pub fn read_region_into<T, D>(
+        &self,
+        region: &[Range<usize>],
+        out: ArrayViewMut<'_, T, D>,
+    ) -> Result<()>
+    where
+        T: Pod + Send + Sync,
+        D: Dimension,
+    {
+        self.read_region_with_progress(region, out, &|_| {})
+    }
+
+    /// [`ZarrArray::read_region_into`], calling `progress(raw_bytes)` after each chunk.
+    pub fn read_region_with_progress<T, D>(
+        &self,
+        region: &[Range<usize>],
+        out: ArrayViewMut<'_, T, D>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()>
+    where
+        T: Pod + Send + Sync,
+        D: Dimension,
+    {
+        check_element::<T>(self.meta.dtype)?;
+        decode_region(&self.meta, region, out.into_dyn(), &|idx, buf| {
+            let key = self.chunk_key(idx);
+            let Some(bytes) = self.store.get(&key)? else {
+                progress(buf.len() as u64);
+                return Ok(false);
+            };
+            self.pipeline
+                .decode_into(&bytes, buf)
+                .map_err(|e| Error::Array(format!("chunk {key:?}: {e}")))?;
+            progress(buf.len() as u64);
+            Ok(true)
+        })
+    }
+
+    /// Chunk counts and stored / raw sizes.
+    pub fn stats(&self) -> Result<ArrayStats> {
+        let grid = self.meta.grid();
+        let mut stored = 0usize;
+        let mut bytes = 0u64;
+        for i in 0..grid.num_chunks() {
+            if let Some(n) = self.store.size(&self.chunk_key(&grid.index_of(i)))? {
+                stored += 1;
+                bytes += n;
+            }
+        }
+        Ok(ArrayStats {
+            chunks_stored: stored,
+            chunks_total: grid.num_chunks(),
+            stored_bytes: bytes,
+            raw_bytes: (grid.len() * self.meta.dtype.itemsize()) as u64,
+        })
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}/{name}")
+    }
+}
