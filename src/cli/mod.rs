@@ -3,8 +3,8 @@
 //!
 //! Contract: every failure is a non-zero exit with one line `chunkcodec: error: ...` on stderr.
 
-pub mod bench;
 pub mod array;
+pub mod bench;
 pub mod demo;
 pub mod raw;
 
