@@ -3,7 +3,9 @@
 //!
 //! Encode: `out[0] = x[0]`, `out[i] = x[i] - x[i-1]` computed in `dtype` (ints wrap, floats are
 //! IEEE subtraction, half floats go through f32), then numpy's unsafe cast to `astype`.
-//! Decode: each element cast to `dtype`, then a running sum in `dtype`.
+//! Decode: numpy's `cumsum(enc, out=dec)`: a running sum in `dtype`, except that when either
+//! type is a float the sum runs in numpy's promotion of the two (e.g. `<f4` data with a `>f8`
+//! astype sums in f64, `<i4` with `<f4` in f64) and each element is cast to `dtype` on output.
 //!
 //! Differences from numcodecs (deliberate):
 //! - empty input encodes to empty output (numcodecs raises IndexError);
@@ -14,7 +16,7 @@
 
 use super::num::{cast, count, decoded_size, ld, st, swapped, with_num, with_swaps, Num};
 use crate::codec::{check_output_size, Codec, ConfigReader};
-use crate::dtype::DType;
+use crate::dtype::{DType, Kind};
 use crate::error::Result;
 use serde_json::{json, Value};
 
@@ -43,12 +45,35 @@ impl Delta {
     }
 
     fn decode_to(&self, input: &[u8], out: &mut [u8]) {
+        let via = float_accumulator(self.dtype, self.astype);
         with_num!(self.dtype, S => with_num!(self.astype, D => {
-            with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => {
-                delta_decode::<S, D, SS, DS>(input, out)
+            with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => match via {
+                None => delta_decode::<S, D, SS, DS>(input, out),
+                Some(2) => delta_decode_via::<S, D, half::f16, SS, DS>(input, out),
+                Some(4) => delta_decode_via::<S, D, f32, SS, DS>(input, out),
+                Some(_) => delta_decode_via::<S, D, f64, SS, DS>(input, out),
             })
         }))
     }
+}
+
+/// The float size numpy's `cumsum(enc, out=dec)` accumulates in when that is not `dtype`
+/// itself: the promotion of `astype` and `dtype` when either is a float (ints of 1, 2, 4+
+/// bytes promote to f2, f4, f8). Integer promotions need no emulation: any wider integer
+/// accumulation truncated to `dtype` equals wrapping accumulation in `dtype`.
+fn float_accumulator(dtype: DType, astype: DType) -> Option<usize> {
+    if !dtype.is_float() && !astype.is_float() {
+        return None;
+    }
+    let need = |d: DType| match (d.kind(), d.itemsize()) {
+        (Kind::Float, n) => n,
+        (Kind::Bool, _) => 0,
+        (_, 1) => 2,
+        (_, 2) => 4,
+        _ => 8,
+    };
+    let size = need(dtype).max(need(astype));
+    (!(dtype.is_float() && dtype.itemsize() == size)).then_some(size)
 }
 
 /// `dst[i] = cast(src[i] - src[i-1])`, `dst[0] = cast(src[0])`.
@@ -82,6 +107,24 @@ fn delta_decode<S: Num, D: Num, const SS: bool, const DS: bool>(src: &[u8], dst:
     for (s, o) in it {
         acc = acc.add(cast::<D, S>(ld::<D, DS>(s)));
         st::<S, SS>(acc, o);
+    }
+}
+
+/// Running sum in `L` (numpy's promoted loop type) of the `D` elements, each stored cast to `S`.
+#[inline(never)]
+fn delta_decode_via<S: Num, D: Num, L: Num, const SS: bool, const DS: bool>(
+    src: &[u8],
+    dst: &mut [u8],
+) {
+    let mut it = src.chunks_exact(D::SIZE).zip(dst.chunks_exact_mut(S::SIZE));
+    let Some((s0, o0)) = it.next() else {
+        return;
+    };
+    let mut acc: L = cast::<D, L>(ld::<D, DS>(s0));
+    st::<S, SS>(cast::<L, S>(acc), o0);
+    for (s, o) in it {
+        acc = acc.add(cast::<D, L>(ld::<D, DS>(s)));
+        st::<S, SS>(cast::<L, S>(acc), o);
     }
 }
 
@@ -190,6 +233,37 @@ mod tests {
             full.decode(&full.encode(&bi, DType::I8).unwrap()).unwrap(),
             bi
         );
+    }
+
+    #[test]
+    fn float_sums_run_in_the_promoted_type() {
+        assert_eq!(float_accumulator(DType::F4, DType::F8), Some(8));
+        assert_eq!(float_accumulator(DType::F4, DType::F4), None);
+        assert_eq!(float_accumulator(DType::F8, DType::F4), None);
+        assert_eq!(float_accumulator(DType::I4, DType::F4), Some(8));
+        assert_eq!(float_accumulator(DType::F2, DType::I2), Some(4));
+        assert_eq!(float_accumulator(DType::I1, DType::F2), Some(2));
+        assert_eq!(float_accumulator(DType::I4, DType::I8), None);
+        // <f2 encoded [2048, 1, 1] decoded to <f4 sums in f4: 2048, 2049, 2050.
+        let c = Delta::new(DType::F4, DType::F2);
+        let enc: Vec<u8> = [2048.0f32, 1.0, 1.0]
+            .iter()
+            .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
+            .collect();
+        let dec = c.decode(&enc).unwrap();
+        let want: Vec<u8> = [2048.0f32, 2049.0, 2050.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        assert_eq!(dec, want);
+        // f4 data, f8 astype: the f8 sum is rounded to f4 only on output.
+        let c = Delta::new(DType::F4, DType::F8);
+        let enc: Vec<u8> = [1.0f64, 1e-8, 1e-8]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let dec = c.decode(&enc).unwrap();
+        assert_eq!(&dec[8..], &((1.0f64 + 1e-8 + 1e-8) as f32).to_le_bytes());
     }
 
     #[test]

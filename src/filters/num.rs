@@ -54,8 +54,6 @@ pub(crate) trait Num:
     fn div(self, o: Self) -> Self;
     /// numpy's `around`/`rint`: round half to even for floats, identity for ints.
     fn rint(self) -> Self;
-    /// True if this value is NaN (floats only).
-    fn is_nan(self) -> bool;
     /// True if the integral float `v` is a value of this type (ints: in range, NaN is not;
     /// floats and bool: always).
     fn holds(v: f64) -> bool;
@@ -71,10 +69,13 @@ fn cvt32(v: f64) -> i32 {
     }
 }
 
+/// 2**63 as f64.
+const TWO63: f64 = 9_223_372_036_854_775_808.0;
+
 /// `cvttsd2si` with a 64-bit destination: truncation, `i64::MIN` when invalid.
 #[inline(always)]
 fn cvt64(v: f64) -> i64 {
-    if v >= -9.223372036854775808e18 && v < 9.223372036854775808e18 {
+    if (-TWO63..TWO63).contains(&v) {
         v as i64
     } else {
         i64::MIN
@@ -96,10 +97,10 @@ fn cvtu32(v: f64) -> u32 {
 fn cvtu64(v: f64) -> u64 {
     if v.is_nan() {
         1 << 63
-    } else if v < 9.223372036854775808e18 {
+    } else if v < TWO63 {
         cvt64(v) as u64
     } else {
-        (cvt64(v - 9.223372036854775808e18) as u64) ^ (1 << 63)
+        (cvt64(v - TWO63) as u64) ^ (1 << 63)
     }
 }
 
@@ -139,8 +140,6 @@ macro_rules! int_num {
             fn div(self, _o: Self) -> Self { self }
             #[inline(always)]
             fn rint(self) -> Self { self }
-            #[inline(always)]
-            fn is_nan(self) -> bool { false }
             #[inline(always)]
             fn holds(v: f64) -> bool {
                 // MIN is 0 or -2**k, MAX + 1 is 2**k: both exact in f64.
@@ -218,8 +217,6 @@ macro_rules! float_num {
             #[inline(always)]
             fn rint(self) -> Self { rint!($t, self) }
             #[inline(always)]
-            fn is_nan(self) -> bool { <$t>::is_nan(self) }
-            #[inline(always)]
             fn holds(_v: f64) -> bool { true }
         }
     )*};
@@ -273,7 +270,8 @@ impl Num for f16 {
     }
     #[inline(always)]
     fn add(self, o: Self) -> Self {
-        h(self.to_f32() + o.to_f32())
+        // numpy's compiled half add returns the second operand's NaN when both are NaN.
+        h(o.to_f32() + self.to_f32())
     }
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
@@ -286,10 +284,6 @@ impl Num for f16 {
     #[inline(always)]
     fn rint(self) -> Self {
         h(self.to_f32().round_ties_even())
-    }
-    #[inline(always)]
-    fn is_nan(self) -> bool {
-        f16::is_nan(self)
     }
     #[inline(always)]
     fn holds(_v: f64) -> bool {
@@ -349,10 +343,6 @@ impl Num for Bool {
     #[inline(always)]
     fn rint(self) -> Self {
         self
-    }
-    #[inline(always)]
-    fn is_nan(self) -> bool {
-        false
     }
     #[inline(always)]
     fn holds(_v: f64) -> bool {
@@ -526,7 +516,7 @@ pub(crate) fn cast_slice(src: &[u8], sdt: DType, dst: &mut [u8], ddt: DType) {
 /// invalid input for encode input).
 pub(crate) fn count(id: &str, len: usize, dt: DType, corrupt: bool) -> crate::error::Result<usize> {
     let n = dt.itemsize();
-    if len % n != 0 {
+    if !len.is_multiple_of(n) {
         let msg = format!("buffer of {len} bytes is not a multiple of the {dt} item size {n}");
         return Err(if corrupt {
             crate::error::Error::corrupt(id, msg)
@@ -556,7 +546,7 @@ mod tests {
     fn bytes_of(dt: &str, vals: &[f64]) -> Vec<u8> {
         let d = DType::parse(dt).unwrap();
         let mut out = vec![0u8; vals.len() * d.itemsize()];
-        with_num!(d, T => with_swaps!(false, swapped(d), A, B => {
+        with_num!(d, T => with_swaps!(false, swapped(d), _A, B => {
             for (v, o) in vals.iter().zip(out.chunks_exact_mut(T::SIZE)) {
                 st::<T, B>(T::from_f64(*v), o);
             }
@@ -683,7 +673,7 @@ mod tests {
         assert_eq!(Num::rint(f64::INFINITY), f64::INFINITY);
         assert!(<u8 as Num>::holds(255.0) && !<u8 as Num>::holds(256.0));
         assert!(!<i8 as Num>::holds(f64::NAN) && <i8 as Num>::holds(-128.0));
-        assert!(!<i64 as Num>::holds(9.223372036854775808e18));
+        assert!(!<i64 as Num>::holds(TWO63));
         assert!(<u64 as Num>::holds(1.8e19) && !<u64 as Num>::holds(-1.0));
     }
 
