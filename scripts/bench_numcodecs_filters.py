@@ -64,7 +64,7 @@ def main():
             continue
         sum_name = name.replace("_encode", "_sum")
         extra = ""
-        if sum_name in ours and memcpy:
+        if sum_name != name and sum_name in ours and memcpy:
             extra = f"  (checksum only: ours/memcpy {memcpy / ours[sum_name]:.2f})"
         print(f"{name:<18} {o / 1e6:8.3f} {nc / 1e6:13.3f} {nc / o:14.1f}x {memcpy / o if memcpy else 0:12.2f}{extra}")
 
