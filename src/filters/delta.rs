@@ -1,0 +1,314 @@
+//! numcodecs `Delta`: differences between consecutive elements.
+//! Config `{"id": "delta", "dtype": "<i4", "astype": "<i4"}` (`astype` defaults to `dtype`).
+//!
+//! Encode: `out[0] = x[0]`, `out[i] = x[i] - x[i-1]` computed in `dtype` (ints wrap, floats are
+//! IEEE subtraction, half floats go through f32), then numpy's unsafe cast to `astype`.
+//! Decode: numpy's `cumsum(enc, out=dec)`: a running sum in `dtype`, except that when either
+//! type is a float the sum runs in numpy's promotion of the two (e.g. `<f4` data with a `>f8`
+//! astype sums in f64, `<i4` with `<f4` in f64) and each element is cast to `dtype` on output.
+//!
+//! Differences from numcodecs (deliberate):
+//! - empty input encodes to empty output (numcodecs raises IndexError);
+//! - bool: the difference is XOR (numcodecs' bytes, so what we write decodes in numcodecs exactly
+//!   as numcodecs' own encoding does), but our decode is a running XOR, which inverts it.
+//!   numcodecs decodes with a running OR and loses data (`[T,T,F,T]` -> `[T,T,T,T]`); for the
+//!   inputs numcodecs round-trips correctly (at most one change of value) both agree.
+
+use super::num::{cast, count, decoded_size, ld, st, swapped, with_num, with_swaps, Num};
+use crate::codec::{check_output_size, Codec, ConfigReader};
+use crate::dtype::{DType, Kind};
+use crate::error::Result;
+use serde_json::{json, Value};
+
+/// numcodecs' `Delta(dtype, astype)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delta {
+    dtype: DType,
+    astype: DType,
+}
+
+impl Delta {
+    pub const ID: &'static str = "delta";
+
+    /// Delta of `dtype` elements, encoded as `astype`.
+    pub fn new(dtype: DType, astype: DType) -> Self {
+        Delta { dtype, astype }
+    }
+
+    /// Builds from `{"id": "delta", "dtype": ..., "astype": ...}`.
+    pub fn from_config(config: &Value) -> Result<Self> {
+        let mut r = ConfigReader::new(Self::ID, config)?;
+        let dtype = r.required_dtype("dtype")?;
+        let astype = r.optional_dtype("astype")?.unwrap_or(dtype);
+        r.finish()?;
+        Ok(Delta::new(dtype, astype))
+    }
+
+    fn decode_to(&self, input: &[u8], out: &mut [u8]) {
+        let via = float_accumulator(self.dtype, self.astype);
+        with_num!(self.dtype, S => with_num!(self.astype, D => {
+            with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => match via {
+                None => delta_decode::<S, D, SS, DS>(input, out),
+                Some(2) => delta_decode_via::<S, D, half::f16, SS, DS>(input, out),
+                Some(4) => delta_decode_via::<S, D, f32, SS, DS>(input, out),
+                Some(_) => delta_decode_via::<S, D, f64, SS, DS>(input, out),
+            })
+        }))
+    }
+}
+
+/// The float size numpy's `cumsum(enc, out=dec)` accumulates in when that is not `dtype`
+/// itself: the promotion of `astype` and `dtype` when either is a float (ints of 1, 2, 4+
+/// bytes promote to f2, f4, f8). Integer promotions need no emulation: any wider integer
+/// accumulation truncated to `dtype` equals wrapping accumulation in `dtype`.
+fn float_accumulator(dtype: DType, astype: DType) -> Option<usize> {
+    if !dtype.is_float() && !astype.is_float() {
+        return None;
+    }
+    let need = |d: DType| match (d.kind(), d.itemsize()) {
+        (Kind::Float, n) => n,
+        (Kind::Bool, _) => 0,
+        (_, 1) => 2,
+        (_, 2) => 4,
+        _ => 8,
+    };
+    let size = need(dtype).max(need(astype));
+    (!(dtype.is_float() && dtype.itemsize() == size)).then_some(size)
+}
+
+/// `dst[i] = cast(src[i] - src[i-1])`, `dst[0] = cast(src[0])`.
+#[inline(never)]
+fn delta_encode<S: Num, D: Num, const SS: bool, const DS: bool>(src: &[u8], dst: &mut [u8]) {
+    let (Some(first), Some(d0)) = (src.get(..S::SIZE), dst.get_mut(..D::SIZE)) else {
+        return;
+    };
+    st::<D, DS>(cast::<S, D>(ld::<S, SS>(first)), d0);
+    let cur = src.get(S::SIZE..).unwrap_or_default();
+    let out = dst.get_mut(D::SIZE..).unwrap_or_default();
+    for ((c, p), o) in cur
+        .chunks_exact(S::SIZE)
+        .zip(src.chunks_exact(S::SIZE))
+        .zip(out.chunks_exact_mut(D::SIZE))
+    {
+        let d = ld::<S, SS>(c).sub(ld::<S, SS>(p));
+        st::<D, DS>(cast::<S, D>(d), o);
+    }
+}
+
+/// Running sum in `S` of the `D` elements of `src`, each cast to `S` first.
+#[inline(never)]
+fn delta_decode<S: Num, D: Num, const SS: bool, const DS: bool>(src: &[u8], dst: &mut [u8]) {
+    let mut it = src.chunks_exact(D::SIZE).zip(dst.chunks_exact_mut(S::SIZE));
+    let Some((s0, o0)) = it.next() else {
+        return;
+    };
+    let mut acc: S = cast::<D, S>(ld::<D, DS>(s0));
+    st::<S, SS>(acc, o0);
+    for (s, o) in it {
+        acc = acc.add(cast::<D, S>(ld::<D, DS>(s)));
+        st::<S, SS>(acc, o);
+    }
+}
+
+/// Running sum in `L` (numpy's promoted loop type) of the `D` elements, each stored cast to `S`.
+#[inline(never)]
+fn delta_decode_via<S: Num, D: Num, L: Num, const SS: bool, const DS: bool>(
+    src: &[u8],
+    dst: &mut [u8],
+) {
+    let mut it = src.chunks_exact(D::SIZE).zip(dst.chunks_exact_mut(S::SIZE));
+    let Some((s0, o0)) = it.next() else {
+        return;
+    };
+    let mut acc: L = cast::<D, L>(ld::<D, DS>(s0));
+    st::<S, SS>(cast::<L, S>(acc), o0);
+    for (s, o) in it {
+        acc = acc.add(cast::<D, L>(ld::<D, DS>(s)));
+        st::<S, SS>(cast::<L, S>(acc), o);
+    }
+}
+
+impl Codec for Delta {
+    fn codec_id(&self) -> &'static str {
+        Self::ID
+    }
+
+    fn get_config(&self) -> Value {
+        json!({"id": Self::ID, "dtype": self.dtype.to_string(), "astype": self.astype.to_string()})
+    }
+
+    fn encoded_dtype(&self, _dtype: DType) -> DType {
+        self.astype
+    }
+
+    fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
+        let n = count(Self::ID, input.len(), self.dtype, false)?;
+        let mut out = vec![0u8; n * self.astype.itemsize()];
+        with_num!(self.dtype, S => with_num!(self.astype, D => {
+            with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => {
+                delta_encode::<S, D, SS, DS>(input, &mut out)
+            })
+        }));
+        Ok(out)
+    }
+
+    fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
+        let n = count(Self::ID, input.len(), self.astype, true)?;
+        let size = decoded_size(Self::ID, n, self.dtype, limit)?;
+        let mut out = vec![0u8; size];
+        self.decode_to(input, &mut out);
+        Ok(out)
+    }
+
+    fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
+        let n = count(Self::ID, input.len(), self.astype, true)?;
+        check_output_size(Self::ID, n * self.dtype.itemsize(), out)?;
+        self.decode_to(input, out);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    fn d(s: &str) -> DType {
+        DType::parse(s).unwrap()
+    }
+
+    fn le_i4(v: &[i32]) -> Vec<u8> {
+        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn numcodecs_vectors() {
+        let c = Delta::new(DType::I4, DType::I4);
+        let input = le_i4(&[10, 12, 15, 11]);
+        let enc = c.encode(&input, DType::I4).unwrap();
+        assert_eq!(enc, le_i4(&[10, 2, 3, -4]));
+        assert_eq!(c.decode(&enc).unwrap(), input);
+
+        let c = Delta::new(DType::I4, DType::I1);
+        let enc = c.encode(&le_i4(&[100, 300, 301]), DType::I4).unwrap();
+        assert_eq!(enc, [0x64, 0xc8, 0x01]);
+        assert_eq!(c.decode(&enc).unwrap(), le_i4(&[100, 44, 45]));
+
+        let c = Delta::new(DType::U1, DType::U1);
+        assert_eq!(
+            c.encode(&[250, 3, 10], DType::U1).unwrap(),
+            [0xfa, 0x09, 0x07]
+        );
+
+        // Wrapping accumulation in dtype.
+        let c = Delta::new(d("<i2"), d("<i2"));
+        let dec = c.decode(&[0xff, 0x7f, 1, 0]).unwrap();
+        assert_eq!(dec, [0xff, 0x7f, 0x00, 0x80]);
+
+        // Sequential float sums in dtype precision: f4 [16777216, 1, 1] stays 16777216.
+        let c = Delta::new(DType::F4, DType::F4);
+        let enc: Vec<u8> = [16777216f32, 1.0, 1.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let dec = c.decode(&enc).unwrap();
+        assert!(dec
+            .chunks(4)
+            .all(|b| f32::from_le_bytes(b.try_into().unwrap()) == 16777216.0));
+    }
+
+    #[test]
+    fn big_endian_equals_little_endian_swapped() {
+        let le = Delta::new(d("<i8"), d("<i2"));
+        let be = Delta::new(d(">i8"), d(">i2"));
+        let v: Vec<i64> = vec![5, -7, 1 << 40, 3, i64::MIN, i64::MAX];
+        let li: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        let bi: Vec<u8> = v.iter().flat_map(|x| x.to_be_bytes()).collect();
+        let le_enc = le.encode(&li, DType::I8).unwrap();
+        let be_enc = be.encode(&bi, DType::I8).unwrap();
+        let swapped: Vec<u8> = le_enc.chunks(2).flat_map(|c| [c[1], c[0]]).collect();
+        assert_eq!(be_enc, swapped);
+        let full = Delta::new(d(">i8"), d(">i8"));
+        assert_eq!(
+            full.decode(&full.encode(&bi, DType::I8).unwrap()).unwrap(),
+            bi
+        );
+    }
+
+    #[test]
+    fn float_sums_run_in_the_promoted_type() {
+        assert_eq!(float_accumulator(DType::F4, DType::F8), Some(8));
+        assert_eq!(float_accumulator(DType::F4, DType::F4), None);
+        assert_eq!(float_accumulator(DType::F8, DType::F4), None);
+        assert_eq!(float_accumulator(DType::I4, DType::F4), Some(8));
+        assert_eq!(float_accumulator(DType::F2, DType::I2), Some(4));
+        assert_eq!(float_accumulator(DType::I1, DType::F2), Some(2));
+        assert_eq!(float_accumulator(DType::I4, DType::I8), None);
+        // <f2 encoded [2048, 1, 1] decoded to <f4 sums in f4: 2048, 2049, 2050.
+        let c = Delta::new(DType::F4, DType::F2);
+        let enc: Vec<u8> = [2048.0f32, 1.0, 1.0]
+            .iter()
+            .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
+            .collect();
+        let dec = c.decode(&enc).unwrap();
+        let want: Vec<u8> = [2048.0f32, 2049.0, 2050.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        assert_eq!(dec, want);
+        // f4 data, f8 astype: the f8 sum is rounded to f4 only on output.
+        let c = Delta::new(DType::F4, DType::F8);
+        let enc: Vec<u8> = [1.0f64, 1e-8, 1e-8]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let dec = c.decode(&enc).unwrap();
+        assert_eq!(&dec[8..], &((1.0f64 + 1e-8 + 1e-8) as f32).to_le_bytes());
+    }
+
+    #[test]
+    fn bool_is_lossless_unlike_numcodecs() {
+        let c = Delta::new(DType::BOOL, DType::BOOL);
+        let input = [1u8, 1, 0, 1, 0, 0, 1];
+        let enc = c.encode(&input, DType::BOOL).unwrap();
+        // numcodecs' bytes: XOR of neighbours.
+        assert_eq!(enc, [1, 0, 1, 1, 1, 0, 1]);
+        assert_eq!(c.decode(&enc).unwrap(), input);
+    }
+
+    #[test]
+    fn empty_and_errors() {
+        let c = Delta::new(DType::I4, DType::I2);
+        assert!(c.encode(&[], DType::I4).unwrap().is_empty());
+        assert!(c.decode(&[]).unwrap().is_empty());
+        let mut out = [];
+        c.decode_into(&[], &mut out).unwrap();
+        assert!(matches!(
+            c.encode(&[0; 5], DType::I4),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert!(matches!(c.decode(&[0; 3]), Err(Error::Corrupt { .. })));
+        let mut out = [0u8; 7];
+        assert!(matches!(
+            c.decode_into(&[0; 4], &mut out),
+            Err(Error::OutputSize {
+                expected: 8,
+                found: 7,
+                ..
+            })
+        ));
+        assert!(matches!(
+            c.decode_limited(&[0; 4], 7),
+            Err(Error::TooLarge { .. })
+        ));
+        assert!(Delta::from_config(&json!({"id": "delta"})).is_err());
+        assert!(Delta::from_config(&json!({"id": "delta", "dtype": "|O"})).is_err());
+        assert!(Delta::from_config(&json!({"id": "delta", "dtype": "<i4", "x": 1})).is_err());
+        let c = Delta::from_config(&json!({"id": "delta", "dtype": "i4"})).unwrap();
+        assert_eq!(
+            c.get_config(),
+            json!({"id": "delta", "dtype": "<i4", "astype": "<i4"})
+        );
+        assert_eq!(c.encoded_dtype(DType::U1), DType::I4);
+    }
+}
