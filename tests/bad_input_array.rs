@@ -141,7 +141,7 @@ fn row_3_6_03_chunk_index_out_of_range() {
         "0..11"
     );
     assert_err!(
-        arr.read_region::<i32>(&[0..10]),
+        arr.read_region::<i32>(std::slice::from_ref(&(0..10))),
         Error::Array(_),
         "region has 1 ranges but the array has 2 dimensions"
     );
