@@ -601,6 +601,33 @@ fn row_3_1_11_prefilled_out_does_not_leak() {
     }
     // The lz4-format codecs have no checksum: some flips decode, which is what this row checks.
     assert!(oks > 0);
+    // Blosc frames of 1 MiB decode their blocks (and streams) in parallel into `out`.
+    let big: Vec<u8> = (0..262_144u32)
+        .flat_map(|v| (v / 9).to_le_bytes())
+        .collect();
+    for cfg in [
+        json!({"id": "blosc", "cname": "lz4", "blocksize": 65536}),
+        json!({"id": "blosc", "cname": "blosclz", "blocksize": 0}),
+    ] {
+        let c = codec(cfg.clone());
+        let enc = c.encode(&big, DType::U4).unwrap();
+        for _ in 0..20 {
+            let mut bad = enc.clone();
+            let i = 16 + (next() as usize) % (bad.len() - 16);
+            bad[i] ^= 1 << (next() % 8);
+            let mut a = vec![0x00u8; big.len()];
+            let mut b = vec![0xFFu8; big.len()];
+            let ra = c.decode_into(&bad, &mut a).map_err(|e| e.to_string());
+            let rb = c.decode_into(&bad, &mut b).map_err(|e| e.to_string());
+            assert_eq!(ra, rb, "{cfg}: flip at {i}");
+            if ra.is_ok() {
+                assert!(
+                    a == b,
+                    "{cfg}: flip at {i}: output depends on the old contents"
+                );
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
