@@ -1560,3 +1560,42 @@ fn row_3_5_09_chain_shape() {
     }
     assert!(Pipeline::from_json("[]").unwrap().is_empty());
 }
+
+/// F4 (G5 probe): a 25-byte Blosc frame whose header claims 2^31-1 bytes in one block, decoded
+/// with the default limit (`decode`), fails before allocating the claimed size: no inner codec
+/// expands a byte to more than 32768 bytes, so nbytes over 65536 x cbytes is corrupt.
+#[test]
+fn row_3_1_04b_blosc_tiny_frame_claiming_2gib_with_default_limit() {
+    let blosc = codec(json!({"id": "blosc"}));
+    for code in [0u8, 1, 3, 4] {
+        let mut f = blosc_header(2, 1, (code << 5) | 0x10, 1, i32::MAX, i32::MAX, 25);
+        f.extend_from_slice(&20i32.to_le_bytes());
+        f.extend_from_slice(&1i32.to_le_bytes());
+        f.push(0);
+        let (r, p) = peak(|| blosc.decode(&f));
+        assert_err!(
+            r,
+            Error::Corrupt { .. },
+            "nbytes",
+            "2147483647",
+            "cbytes 25"
+        );
+        assert!(p < SLACK, "code {code}: {p} bytes allocated");
+    }
+    // Real frames near the largest ratio still decode: 64 MiB of zeros in one zstd block
+    // (measured 2089 bytes, 32124x) and in default blocks.
+    let zeros = vec![0u8; 64 << 20];
+    for cfg in [
+        json!({"id": "blosc", "cname": "zstd", "clevel": 9, "shuffle": 0, "blocksize": 64 << 20}),
+        json!({"id": "blosc", "cname": "zstd", "clevel": 9, "shuffle": 0}),
+    ] {
+        let c = codec(cfg.clone());
+        let enc = c.encode(&zeros, DType::U1).unwrap();
+        assert!(
+            zeros.len() / enc.len() > 10_000,
+            "{cfg}: ratio {}",
+            zeros.len() / enc.len()
+        );
+        assert!(c.decode(&enc).unwrap() == zeros, "{cfg}");
+    }
+}
