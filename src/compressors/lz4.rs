@@ -184,6 +184,17 @@ impl Codec for Lz4 {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let (size, block) = Self::header(input)?;
         check_limit(Self::ID, size as u64, limit)?;
+        // LZ4's largest ratio is 255:1 (each 0xFF length byte adds 255 bytes), so a header
+        // claiming more is corrupt: refused before `size` bytes are allocated.
+        if size > block.len().saturating_mul(255).saturating_add(16) {
+            return Err(Error::corrupt(
+                Self::ID,
+                format!(
+                    "decoded size {size} in the header is more than a {}-byte LZ4 block can hold",
+                    block.len()
+                ),
+            ));
+        }
         let mut out = vec![0u8; size];
         Self::decode_block(block, &mut out)?;
         Ok(out)
