@@ -1599,3 +1599,38 @@ fn row_3_1_04b_blosc_tiny_frame_claiming_2gib_with_default_limit() {
         assert!(c.decode(&enc).unwrap() == zeros, "{cfg}");
     }
 }
+
+/// F4 (G5 probe): tiny LZ4 and zstd inputs whose headers claim up to 2^31-1 bytes, decoded
+/// with the default limit, fail before the claimed size is allocated (LZ4 expands at most
+/// 255:1, a zstd block at most 32768:1).
+#[test]
+fn row_3_1_04c_lz4_zstd_tiny_inputs_claiming_gigabytes_with_default_limit() {
+    let lz4 = codec(json!({"id": "lz4"}));
+    let (r, p) = peak(|| lz4.decode(&nc_lz4(0x7fff_ffff, &[0])));
+    assert_err!(
+        r,
+        Error::Corrupt { .. },
+        "decoded size 2147483647",
+        "1-byte LZ4 block"
+    );
+    assert!(p < SLACK, "lz4: {p} bytes allocated");
+    let mut z = ZSTD_MAGIC.to_vec();
+    z.push(0xE0);
+    z.extend_from_slice(&(1u64 << 30).to_le_bytes());
+    z.extend_from_slice(&[0x01, 0, 0]);
+    let zstd = codec(json!({"id": "zstd"}));
+    let (r, p) = peak(|| zstd.decode(&z));
+    assert_err!(
+        r,
+        Error::Corrupt { .. },
+        "content size 1073741824",
+        "16 bytes"
+    );
+    assert!(p < SLACK, "zstd: {p} bytes allocated");
+    // Highest-ratio real encodings still decode: 16 MiB of zeros.
+    let zeros = vec![0u8; 16 << 20];
+    for c in [lz4, zstd] {
+        let enc = c.encode(&zeros, DType::U1).unwrap();
+        assert!(c.decode(&enc).unwrap() == zeros, "{}", c.codec_id());
+    }
+}
