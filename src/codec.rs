@@ -5,6 +5,11 @@
 //! BitRound's float width). `decode` needs no dtype: everything needed to decode is in the
 //! config or in the encoded bytes.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};

@@ -2,6 +2,11 @@
 //! `compressor`. Its config is the JSON list of the codecs' configs. Encoding runs left to
 //! right, each codec seeing the dtype the previous one produced; decoding runs right to left.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use crate::codec::{Codec, DEFAULT_DECODE_LIMIT};
 use crate::dtype::DType;
 use crate::error::{Error, Result};

@@ -28,6 +28,11 @@
 //! # Ok::<(), chunkcodec::Error>(())
 //! ```
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 mod engine;
 mod fill;
 mod grid;

@@ -74,6 +74,7 @@ impl Lz4 {
     }
 
     fn decode_block(block: &[u8], out: &mut [u8]) -> Result<()> {
+        check_match_offsets(block).map_err(|m| Error::corrupt(Self::ID, m))?;
         if out.is_empty() {
             // liblz4 needs a non-empty destination; the only empty block is a single 0 token.
             return if block == [0] {
@@ -98,6 +99,55 @@ impl Lz4 {
             )),
         }
     }
+}
+
+/// Rejects an LZ4 block with a match offset of 0, which the format forbids but liblz4's
+/// `LZ4_decompress_safe` accepts: it then copies bytes of the output that were never written,
+/// so the result would be the old contents of the caller's buffer (the RUSTSEC-2026-0041 leak
+/// pattern). Walks the sequence headers only (literal runs are skipped); anything else that is
+/// malformed (truncation, offsets before the start) is left for liblz4 to report.
+pub(crate) fn check_match_offsets(block: &[u8]) -> std::result::Result<(), String> {
+    // Reads a length continuation (bytes of 255 then one smaller byte) starting at `i`.
+    let run = |mut i: usize, mut n: usize| -> Option<(usize, usize)> {
+        loop {
+            let b = *block.get(i)?;
+            i += 1;
+            n = n.saturating_add(usize::from(b));
+            if b != 255 {
+                return Some((i, n));
+            }
+        }
+    };
+    let mut i = 0usize;
+    while let Some(&token) = block.get(i) {
+        let mut lit = usize::from(token >> 4);
+        i += 1;
+        if lit == 15 {
+            let Some((j, n)) = run(i, lit) else {
+                return Ok(());
+            };
+            i = j;
+            lit = n;
+        }
+        i = i.saturating_add(lit);
+        let Some(off) = block.get(i..i.saturating_add(2)) else {
+            // The last sequence has literals only (or the block is truncated).
+            return Ok(());
+        };
+        if off == [0, 0] {
+            return Err(format!(
+                "invalid LZ4 block: match offset 0 at block byte {i}"
+            ));
+        }
+        i += 2;
+        if token & 15 == 15 {
+            let Some((j, _)) = run(i, 0) else {
+                return Ok(());
+            };
+            i = j;
+        }
+    }
+    Ok(())
 }
 
 impl Codec for Lz4 {
@@ -134,6 +184,17 @@ impl Codec for Lz4 {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let (size, block) = Self::header(input)?;
         check_limit(Self::ID, size as u64, limit)?;
+        // LZ4's largest ratio is 255:1 (each 0xFF length byte adds 255 bytes), so a header
+        // claiming more is corrupt: refused before `size` bytes are allocated.
+        if size > block.len().saturating_mul(255).saturating_add(16) {
+            return Err(Error::corrupt(
+                Self::ID,
+                format!(
+                    "decoded size {size} in the header is more than a {}-byte LZ4 block can hold",
+                    block.len()
+                ),
+            ));
+        }
         let mut out = vec![0u8; size];
         Self::decode_block(block, &mut out)?;
         Ok(out)

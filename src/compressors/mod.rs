@@ -1,5 +1,10 @@
 //! Compressors.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod blosc;
 pub mod bz2;
 pub mod gzip;

@@ -157,6 +157,19 @@ impl Codec for Zstd {
         if frames.known > limit as u64 {
             return Err(Error::too_large(Self::ID, frames.known, limit));
         }
+        // A block holds at most 128 KiB and takes at least 4 bytes (an RLE block), so frames
+        // cannot hold more than 32768 bytes per input byte: larger declared content sizes are
+        // corrupt, refused before they are allocated.
+        if frames.known > (input.len() as u64).saturating_mul(32_768) {
+            return Err(Error::corrupt(
+                Self::ID,
+                format!(
+                    "declared content size {} is more than {} bytes of frames can hold",
+                    frames.known,
+                    input.len()
+                ),
+            ));
+        }
         let known = frames.known as usize;
         let mut sink = if frames.any_unknown {
             Sink::grow(

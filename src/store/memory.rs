@@ -33,6 +33,7 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        validate_key(key)?;
         Ok(self.read().get(key).cloned())
     }
 
@@ -43,6 +44,7 @@ impl Store for MemoryStore {
     }
 
     fn delete(&self, key: &str) -> Result<()> {
+        validate_key(key)?;
         self.write().remove(key);
         Ok(())
     }

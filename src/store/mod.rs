@@ -5,6 +5,11 @@
 //! Every method takes `&self` and stores are `Send + Sync`, so chunk tasks on many threads read
 //! and write one store at once.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 mod directory;
 mod memory;
 

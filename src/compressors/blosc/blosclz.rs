@@ -11,6 +11,8 @@
 //!   `8192 + (b0 << 8 | b1)` from the next two bytes (big-endian).
 //!   The match copies `length` bytes from `distance` bytes back, overlapping allowed.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 /// Largest distance of a near match (13 bits, minus the far escape).
 const MAX_NEAR: usize = 8191;
 /// Largest distance of a far match.
@@ -73,7 +75,10 @@ pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
                 // Fast path: one fixed 16-byte copy; the bytes past `len` are overwritten by
                 // the next tokens (a stream that stops short of `cap` is an error anyway).
                 let (head, tail) = dst.split_at_mut(op);
-                tail[..16].copy_from_slice(&head[op - dist..op - dist + 16]);
+                match (tail.get_mut(..16), head.get(op - dist..op - dist + 16)) {
+                    (Some(to), Some(from)) => to.copy_from_slice(from),
+                    _ => return err("match past the block end", ip),
+                }
             } else {
                 copy_match(dst, op, dist, len);
             }
@@ -115,8 +120,10 @@ fn copy_match(buf: &mut [u8], op: usize, dist: usize, len: usize) {
     if dist >= len {
         buf.copy_within(start..start + len, op);
     } else if dist == 1 {
-        let b = buf[start];
-        buf[op..op + len].fill(b);
+        let b = buf.get(start).copied().unwrap_or_default();
+        if let Some(run) = buf.get_mut(op..op + len) {
+            run.fill(b);
+        }
     } else {
         // Copy whole periods, doubling each time: the source [start, op + done) is written and
         // `done` stays a multiple of `dist`, so the pattern continues.
@@ -135,6 +142,9 @@ struct Out<'a> {
     pos: usize,
 }
 
+// Encode path: the compressor's cursor; every index is checked against `maxout` by the
+// methods' own `get_mut` or comes from positions inside our own input.
+#[allow(clippy::indexing_slicing)]
 impl Out<'_> {
     fn literals(&mut self, mut lit: &[u8]) -> bool {
         while !lit.is_empty() {
@@ -188,12 +198,14 @@ impl Out<'_> {
     }
 }
 
+#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
 fn read_u32(src: &[u8], i: usize) -> u32 {
     let mut b = [0u8; 4];
     b.copy_from_slice(&src[i..i + 4]);
     u32::from_le_bytes(b)
 }
 
+#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
 fn read_u64(src: &[u8], i: usize) -> u64 {
     let mut b = [0u8; 8];
     b.copy_from_slice(&src[i..i + 8]);
@@ -201,6 +213,7 @@ fn read_u64(src: &[u8], i: usize) -> u64 {
 }
 
 /// Length of the common prefix of `src[a..]` and `src[b..]` (`a < b`), up to the end.
+#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
 fn common_len(src: &[u8], a: usize, b: usize) -> usize {
     let n = src.len();
     let mut len = 0;
@@ -220,6 +233,7 @@ fn common_len(src: &[u8], a: usize, b: usize) -> usize {
 /// Compresses `src` into `dst` (capacity = c-blosc's `maxout`); returns the stream length, or 0
 /// if the stream would not fit (the frame then stores the input raw). Greedy LZ77 with a hash
 /// of 4-byte sequences; higher clevels use a larger table and skip less on misses.
+#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
 pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
     let n = src.len();
     if n < MIN_INPUT || dst.is_empty() {

@@ -4,6 +4,8 @@
 //! Decoding treats the frame as untrusted: every field is checked against the real buffer
 //! length and the expected output size before it is used.
 
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 use super::blocksize::{compute_blocksize, decoder_splits, split_block, MIN_BUFFERSIZE};
 use super::inner::{self, Cname};
 use crate::error::{Error, Result};
@@ -53,8 +55,8 @@ fn corrupt(msg: impl std::fmt::Display) -> Error {
 }
 
 fn read_i32(buf: &[u8], at: usize) -> Option<i32> {
-    let b = buf.get(at..at.checked_add(4)?)?;
-    Some(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    let b: [u8; 4] = buf.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    Some(i32::from_le_bytes(b))
 }
 
 fn field(buf: &[u8], at: usize, name: &str) -> Result<usize> {
@@ -68,20 +70,20 @@ impl Header {
     /// then lengths against the real buffer, version bytes, flags, typesize, and (for
     /// non-memcpyed frames) blocksize and the block-start table.
     pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Header> {
-        if input.len() < HEADER {
-            return Err(corrupt(format!(
+        let head: &[u8; HEADER] = input.first_chunk().ok_or_else(|| {
+            corrupt(format!(
                 "frame of {} bytes is shorter than the 16-byte header",
                 input.len()
-            )));
-        }
-        if input[0] != VERSION {
+            ))
+        })?;
+        if head[0] != VERSION {
             return Err(corrupt(format!(
                 "format version (offset 0) is {}, expected {VERSION}",
-                input[0]
+                head[0]
             )));
         }
-        let flags = input[2];
-        let typesize = usize::from(input[3]);
+        let flags = head[2];
+        let typesize = usize::from(head[3]);
         let nbytes = field(input, 4, "nbytes")?;
         let blocksize = field(input, 8, "blocksize")?;
         let cbytes = field(input, 12, "cbytes")?;
@@ -125,10 +127,10 @@ impl Header {
             }
             return Ok(h);
         }
-        if input[1] != VERSION_CODEC {
+        if head[1] != VERSION_CODEC {
             return Err(corrupt(format!(
                 "compressor format version (offset 1) is {}, expected {VERSION_CODEC}",
-                input[1]
+                head[1]
             )));
         }
         if nbytes == 0 {
@@ -186,6 +188,8 @@ fn filter_applies(filter: Filter, typesize: usize, bsize: usize) -> bool {
 }
 
 /// Applies `filter` to one block: whole elements transposed, trailing bytes copied.
+// Encode path: `src` and `dst` are the caller's block and a scratch buffer of its length.
+#[allow(clippy::indexing_slicing)]
 fn forward_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
     let whole = src.len() / typesize * typesize;
     match filter {
@@ -196,14 +200,21 @@ fn forward_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
     dst[whole..].copy_from_slice(&src[whole..]);
 }
 
-fn inverse_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
-    let whole = src.len() / typesize * typesize;
+/// Undoes `filter` on one block; `src` and `dst` have the same length (the block's).
+fn inverse_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) -> Result<()> {
+    let whole = src.len() / typesize.max(1) * typesize;
+    let (Some((src_whole, src_tail)), Some((dst_whole, dst_tail))) =
+        (src.split_at_checked(whole), dst.split_at_mut_checked(whole))
+    else {
+        return Err(corrupt("block and filter buffer sizes differ"));
+    };
     match filter {
-        Filter::Byte => unshuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::Bit => bitunshuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::None => dst[..whole].copy_from_slice(&src[..whole]),
+        Filter::Byte => unshuffle(typesize, src_whole, dst_whole),
+        Filter::Bit => bitunshuffle(typesize, src_whole, dst_whole),
+        Filter::None => dst_whole.copy_from_slice(src_whole),
     }
-    dst[whole..].copy_from_slice(&src[whole..]);
+    dst_tail.copy_from_slice(src_tail);
+    Ok(())
 }
 
 /// Decodes a frame whose header `h` was parsed from `input` into `out` (exactly `h.nbytes`).
@@ -211,9 +222,18 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
     if out.len() != h.nbytes {
         return Err(Error::output_size(ID, h.nbytes, out.len()));
     }
-    let frame = &input[..h.cbytes];
+    let frame = input
+        .get(..h.cbytes)
+        .ok_or_else(|| corrupt(format!("frame is truncated: cbytes {} bytes", h.cbytes)))?;
     if h.memcpyed() {
-        out.copy_from_slice(&frame[HEADER..]);
+        let data = frame.get(HEADER..).unwrap_or_default();
+        if data.len() != out.len() {
+            return Err(corrupt(format!(
+                "memcpyed frame: cbytes {} != nbytes {} + 16",
+                h.cbytes, h.nbytes
+            )));
+        }
+        out.copy_from_slice(data);
         return Ok(());
     }
     let code = h.flags >> 5;
@@ -322,7 +342,7 @@ fn decode_block(
             .try_for_each(run)?;
     }
     if filtered {
-        inverse_filter(filter, h.typesize, tmp, block);
+        inverse_filter(filter, h.typesize, tmp, block)?;
     }
     Ok(())
 }
@@ -343,6 +363,9 @@ struct BlockOut {
     neblock: usize,
 }
 
+// Encode path: every index is computed from our own input's length and the block layout we
+// chose, not from bytes we read.
+#[allow(clippy::indexing_slicing)]
 fn compress_block(
     p: &EncodeParams,
     nsplits: usize,
@@ -399,6 +422,8 @@ fn compress_block(
 
 /// Encodes `input` as c-blosc 1.21 does single-threaded; blocks are compressed in parallel on
 /// the current rayon pool and written in block order.
+// Encode path: indices come from our own input's length and the frame we are writing.
+#[allow(clippy::indexing_slicing)]
 pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     let nbytes = input.len();
     if nbytes > MAX_BUFFERSIZE {

@@ -124,6 +124,7 @@ pub(crate) fn decompress(code: u8, src: &[u8], dst: &mut [u8]) -> Result<(), Str
         FORMAT_BLOSCLZ => blosclz::decompress(src, dst)?,
         FORMAT_LZ4 => {
             let cap = i32::try_from(dst.len()).map_err(|_| "stream too large".to_string())?;
+            crate::compressors::lz4::check_match_offsets(src)?;
             lz4::block::decompress_to_buffer(src, Some(cap), dst)
                 .map_err(|e| format!("lz4: {e}"))?
         }

@@ -133,6 +133,19 @@ impl Codec for Blosc {
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let h = Header::parse(input, limit)?;
+        // No inner codec expands a byte to more than 32768 bytes (a 4-byte zstd RLE block
+        // makes 128 KiB; LZ4, BloscLZ and deflate stay under 1100x), so a frame claiming more
+        // than 65536 x cbytes is corrupt: refuse it before allocating `nbytes` (a 25-byte frame
+        // could otherwise make `decode` allocate 2 GiB before failing).
+        if h.nbytes as u64 > (h.cbytes as u64).saturating_mul(65_536) {
+            return Err(crate::error::Error::corrupt(
+                Self::ID,
+                format!(
+                    "nbytes (offset 4) {} is more than any codec can expand cbytes {} to",
+                    h.nbytes, h.cbytes
+                ),
+            ));
+        }
         let mut out = vec![0u8; h.nbytes];
         frame::decode_into(input, &h, &mut out)?;
         Ok(out)
