@@ -22,6 +22,7 @@ pub mod codec;
 pub mod compressors;
 pub mod dtype;
 pub mod error;
+pub mod ffi;
 pub mod filters;
 pub mod npy;
 pub mod pipeline;
