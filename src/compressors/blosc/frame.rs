@@ -371,6 +371,34 @@ thread_local! {
     static SHUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
+/// Reusable per-run output buffers of the parallel encoder (returned after assembly, so
+/// repeated encodes do not map, fault in and unmap fresh pages for every run).
+static PARTS: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+/// At most this many pooled buffers, each at most `PART_MAX_KEEP` bytes.
+const PARTS_KEEP: usize = 64;
+const PART_MAX_KEEP: usize = 8 << 20;
+
+fn take_part(cap: usize) -> Vec<u8> {
+    let mut v = PARTS
+        .lock()
+        .ok()
+        .and_then(|mut p| p.pop())
+        .unwrap_or_default();
+    v.clear();
+    v.reserve(cap);
+    v
+}
+
+fn give_back(parts: impl Iterator<Item = Vec<u8>>) {
+    if let Ok(mut pool) = PARTS.lock() {
+        for v in parts {
+            if pool.len() < PARTS_KEEP && v.capacity() <= PART_MAX_KEEP {
+                pool.push(v);
+            }
+        }
+    }
+}
+
 /// Runs `f` on a thread-local buffer of at least `len` bytes.
 fn with_shuf<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
     let mut tmp = SHUF.take();
@@ -542,7 +570,7 @@ fn encode_parallel(
             data.par_chunks(neblock)
                 .enumerate()
                 .map(|(j, s)| {
-                    let mut v = Vec::with_capacity(neblock + 4);
+                    let mut v = take_part(neblock + 4);
                     append_stream(p, s, &mut v, None)
                         .then(|| (v, if j == 0 { vec![0] } else { vec![] }))
                 })
@@ -562,9 +590,7 @@ fn encode_parallel(
             .par_chunks(per * blocksize)
             .enumerate()
             .map(|(g, run)| {
-                let mut v = Vec::with_capacity(
-                    run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize.max(1),
-                );
+                let mut v = take_part(run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize);
                 let mut starts = Vec::with_capacity(per);
                 for (k, b) in run.chunks(blocksize).enumerate() {
                     starts.push(v.len());
@@ -580,24 +606,17 @@ fn encode_parallel(
     if total + blocksize > maxbytes {
         return None;
     }
-    let mut out = vec![0u8; total];
-    let (head, mut rest) = out.split_at_mut(table_end);
-    let mut dsts = Vec::with_capacity(parts.len());
-    let mut pos = table_end;
+    let mut out = Vec::with_capacity(total);
+    out.resize(table_end, 0);
     let mut i = 0;
     for (v, starts) in &parts {
         for &s in starts {
-            let at = (pos + s) as i32;
-            head[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
+            let at = (out.len() + s) as i32;
+            out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
             i += 1;
         }
-        let (d, r) = rest.split_at_mut(v.len());
-        dsts.push(d);
-        rest = r;
-        pos += v.len();
+        out.extend_from_slice(v);
     }
-    dsts.into_par_iter()
-        .zip(parts.par_iter())
-        .for_each(|(d, (v, _))| d.copy_from_slice(v));
+    give_back(parts.into_iter().map(|(v, _)| v));
     Some(out)
 }
