@@ -25,6 +25,7 @@ pub mod error;
 pub mod ffi;
 pub mod filters;
 pub mod npy;
+pub mod parallel;
 pub mod pipeline;
 pub mod registry;
 pub mod store;

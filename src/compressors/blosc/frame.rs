@@ -217,11 +217,13 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
         return Ok(());
     }
     let code = h.flags >> 5;
-    let one_big_block = h.nblocks() == 1 && h.nbytes >= PARALLEL_MIN_BYTES;
+    let one_big_block =
+        h.nblocks() == 1 && h.nbytes >= PARALLEL_MIN_BYTES && crate::parallel::inner_parallelism();
     let work = |(i, block): (usize, &mut [u8])| -> Result<()> {
         decode_block(frame, h, code, i, block, one_big_block)
     };
-    if h.nbytes >= PARALLEL_MIN_BYTES && h.nblocks() > 1 && rayon::current_num_threads() > 1 {
+    let parallel = crate::parallel::inner_parallelism();
+    if h.nbytes >= PARALLEL_MIN_BYTES && h.nblocks() > 1 && parallel {
         out.par_chunks_mut(h.blocksize)
             .enumerate()
             .try_for_each(work)
@@ -520,7 +522,7 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
         return Ok(memcpyed());
     }
     let threads = rayon::current_num_threads();
-    if threads > 1 && nbytes >= PARALLEL_MIN_BYTES {
+    if crate::parallel::inner_parallelism() && nbytes >= PARALLEL_MIN_BYTES {
         if let Some(out) = encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes) {
             let mut out = out;
             let cbytes = out.len();
