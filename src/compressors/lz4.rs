@@ -13,7 +13,7 @@
 use crate::codec::{check_limit, Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::ffi::lz4::{compress_fast_append, decompress_safe};
+use crate::ffi::lz4::{compress_fast_append, decompress_safe, decompress_safe_append};
 use serde_json::{json, Value};
 
 /// numcodecs' `LZ4(acceleration)`.
@@ -141,9 +141,23 @@ impl Codec for Lz4 {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let (size, block) = Self::header(input)?;
         check_limit(Self::ID, size as u64, limit)?;
-        let mut out = vec![0u8; size];
-        Self::decode_block(block, &mut out)?;
-        Ok(out)
+        if size == 0 {
+            Self::decode_block(block, &mut [])?;
+            return Ok(Vec::new());
+        }
+        // liblz4 decodes straight into the spare capacity (no zero-fill first).
+        let mut out = Vec::new();
+        match decompress_safe_append(block, &mut out, size) {
+            Some(n) if n == size => Ok(out),
+            Some(n) => Err(Error::corrupt(
+                Self::ID,
+                format!("block decoded to {n} bytes but the header says {size}"),
+            )),
+            None => Err(Error::corrupt(
+                Self::ID,
+                "invalid LZ4 block (truncated, corrupted or with trailing bytes)",
+            )),
+        }
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
