@@ -17,6 +17,11 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+/// mimalloc: keeps freed chunk-sized buffers for reuse instead of returning them to the OS
+/// (glibc's malloc maps and unmaps them, and the page faults dominated parallel encoding).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn mib() -> usize {
     std::env::var("CHUNKCODEC_BENCH_MIB")
         .ok()

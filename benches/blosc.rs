@@ -14,6 +14,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// mimalloc: keeps freed chunk-sized buffers for reuse instead of returning them to the OS
+/// (glibc's malloc maps and unmaps them, and the page faults dominated parallel encoding).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const N: usize = 8 * 1024 * 1024;
 
 fn dir() -> PathBuf {

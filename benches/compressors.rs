@@ -24,6 +24,11 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
+/// mimalloc: keeps freed chunk-sized buffers for reuse instead of returning them to the OS
+/// (glibc's malloc maps and unmaps them, and the page faults dominated parallel encoding).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const N: usize = 8 << 20;
 
 /// splitmix64: a small deterministic generator for the fallback arrays.

@@ -24,11 +24,20 @@ impl Npy {
         let path = path.as_ref();
         let mut f = std::fs::File::open(path)
             .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-        Self::read(&mut f, &path.display().to_string())
+        // The file's size bounds the up-front reservation (a header cannot make us reserve
+        // more than the file holds); growing a 256 MiB Vec by doubling cost more than encoding.
+        let avail = f.metadata().ok().map(|m| m.len());
+        Self::read_hinted(&mut f, &path.display().to_string(), avail)
     }
 
     /// Reads `.npy` bytes from `r`; `name` names the source in errors.
     pub fn read(r: &mut impl Read, name: &str) -> Result<Self> {
+        Self::read_hinted(r, name, None)
+    }
+
+    /// [`Npy::read`], reserving the data size up front when `avail` (the bytes the source
+    /// holds) covers it, else at most 64 MiB before the bytes actually arrive.
+    fn read_hinted(r: &mut impl Read, name: &str, avail: Option<u64>) -> Result<Self> {
         let bad = |m: String| Error::invalid_input("npy", format!("{name}: {m}"));
         let io = |e| Error::io(format!("reading {name}"), e);
         let mut pre = [0u8; 8];
@@ -80,7 +89,11 @@ impl Npy {
             .iter()
             .try_fold(dtype.itemsize(), |a, &d| a.checked_mul(d))
             .ok_or_else(|| bad(format!("shape {shape:?} is too large")))?;
-        let mut data = Vec::new();
+        let reserve = match avail {
+            Some(n) if n >= len as u64 => len,
+            _ => len.min(64 << 20),
+        };
+        let mut data = Vec::with_capacity(reserve);
         r.take(len as u64).read_to_end(&mut data).map_err(io)?;
         if data.len() != len {
             return Err(bad(format!(

@@ -112,6 +112,14 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
     let c_like = meta.order == Order::C || grid.ndim() <= 1;
     let n = grid.num_chunks();
     let few = n < rayon::current_num_threads();
+    // Many chunks: one chunk per thread, codecs serial inside; few: codecs split chunks.
+    let encode = |bytes: &[u8]| {
+        if few {
+            pipeline.encode(bytes, dtype)
+        } else {
+            crate::parallel::serial_inside(|| pipeline.encode(bytes, dtype))
+        }
+    };
     (0..n)
         .into_par_iter()
         .try_for_each_init(Vec::<T>::new, |buf, i| {
@@ -124,7 +132,7 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
                 None
             };
             let encoded = match direct {
-                Some(s) => pipeline.encode(bytemuck::cast_slice(s), dtype)?,
+                Some(s) => encode(bytemuck::cast_slice(s))?,
                 None => {
                     buf.clear();
                     buf.resize(grid.chunk_len(), fill);
@@ -138,7 +146,7 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
                     if swap {
                         swap_bytes(bytes, dtype.itemsize());
                     }
-                    pipeline.encode(bytes, dtype)?
+                    encode(bytes)?
                 }
             };
             sink(idx, encoded)
@@ -199,6 +207,13 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
     let swap = needs_swap(dtype);
     let c_like = meta.order == Order::C || grid.ndim() <= 1;
     let few = tasks.len() < rayon::current_num_threads();
+    let load = |idx: &[usize], bytes: &mut [u8]| {
+        if few {
+            load(idx, bytes)
+        } else {
+            crate::parallel::serial_inside(|| load(idx, bytes))
+        }
+    };
     tasks
         .into_par_iter()
         .try_for_each_init(Vec::<T>::new, |buf, (idx, mut dst)| {

@@ -3,6 +3,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc: keeps freed chunk-sized buffers for reuse instead of returning them to the OS
+/// (glibc's malloc maps and unmaps them, and the page faults dominated parallel encoding).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = chunkcodec::cli::Cli::parse();
     match chunkcodec::cli::run(cli) {

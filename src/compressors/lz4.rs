@@ -13,7 +13,7 @@
 use crate::codec::{check_limit, Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use lz4::block::{compress_bound, compress_to_buffer, decompress_to_buffer, CompressionMode};
+use crate::ffi::lz4::{compress_fast_append, decompress_safe, decompress_safe_append};
 use serde_json::{json, Value};
 
 /// numcodecs' `LZ4(acceleration)`.
@@ -87,13 +87,13 @@ impl Lz4 {
             };
         }
         let size = out.len();
-        match decompress_to_buffer(block, Some(size as i32), out) {
-            Ok(n) if n == size => Ok(()),
-            Ok(n) => Err(Error::corrupt(
+        match decompress_safe(block, out) {
+            Some(n) if n == size => Ok(()),
+            Some(n) => Err(Error::corrupt(
                 Self::ID,
                 format!("block decoded to {n} bytes but the header says {size}"),
             )),
-            Err(_) => Err(Error::corrupt(
+            None => Err(Error::corrupt(
                 Self::ID,
                 "invalid LZ4 block (truncated, corrupted or with trailing bytes)",
             )),
@@ -170,12 +170,19 @@ impl Codec for Lz4 {
             ));
         }
         let accel = self.acceleration.clamp(1, i32::MAX as i64) as i32;
-        let bound = compress_bound(input.len()).map_err(|e| Error::invalid_input(Self::ID, e))?;
-        let mut out = vec![0u8; bound + 4];
-        let n = compress_to_buffer(input, Some(CompressionMode::FAST(accel)), true, &mut out)
-            .map_err(|e| Error::invalid_input(Self::ID, e))?;
-        out.truncate(n);
-        if out.capacity() - n > 4096 {
+        // LZ4_COMPRESSBOUND; liblz4 writes straight into the spare capacity (no zero-fill).
+        let bound = input.len() + input.len() / 255 + 16;
+        let mut out = Vec::with_capacity(bound + 4);
+        out.extend_from_slice(&(input.len() as u32).to_le_bytes());
+        if input.is_empty() {
+            out.push(0);
+        } else if compress_fast_append(input, &mut out, bound, accel) == 0 {
+            return Err(Error::invalid_input(
+                Self::ID,
+                "liblz4 failed to compress within its bound",
+            ));
+        }
+        if out.capacity() - out.len() > 4096 {
             out.shrink_to_fit();
         }
         Ok(out)
@@ -195,9 +202,26 @@ impl Codec for Lz4 {
                 ),
             ));
         }
-        let mut out = vec![0u8; size];
-        Self::decode_block(block, &mut out)?;
-        Ok(out)
+        // An offset-0 match would copy bytes never written: with liblz4 decoding into spare
+        // capacity that would expose uninitialised memory, so it is refused first.
+        check_match_offsets(block).map_err(|m| Error::corrupt(Self::ID, m))?;
+        if size == 0 {
+            Self::decode_block(block, &mut [])?;
+            return Ok(Vec::new());
+        }
+        // liblz4 decodes straight into the spare capacity (no zero-fill first).
+        let mut out = Vec::new();
+        match decompress_safe_append(block, &mut out, size) {
+            Some(n) if n == size => Ok(out),
+            Some(n) => Err(Error::corrupt(
+                Self::ID,
+                format!("block decoded to {n} bytes but the header says {size}"),
+            )),
+            None => Err(Error::corrupt(
+                Self::ID,
+                "invalid LZ4 block (truncated, corrupted or with trailing bytes)",
+            )),
+        }
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {

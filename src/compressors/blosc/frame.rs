@@ -4,8 +4,6 @@
 //! Decoding treats the frame as untrusted: every field is checked against the real buffer
 //! length and the expected output size before it is used.
 
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
-
 use super::blocksize::{compute_blocksize, decoder_splits, split_block, MIN_BUFFERSIZE};
 use super::inner::{self, Cname};
 use crate::error::{Error, Result};
@@ -55,8 +53,8 @@ fn corrupt(msg: impl std::fmt::Display) -> Error {
 }
 
 fn read_i32(buf: &[u8], at: usize) -> Option<i32> {
-    let b: [u8; 4] = buf.get(at..at.checked_add(4)?)?.try_into().ok()?;
-    Some(i32::from_le_bytes(b))
+    let b = buf.get(at..at.checked_add(4)?)?;
+    Some(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 fn field(buf: &[u8], at: usize, name: &str) -> Result<usize> {
@@ -70,20 +68,20 @@ impl Header {
     /// then lengths against the real buffer, version bytes, flags, typesize, and (for
     /// non-memcpyed frames) blocksize and the block-start table.
     pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Header> {
-        let head: &[u8; HEADER] = input.first_chunk().ok_or_else(|| {
-            corrupt(format!(
+        if input.len() < HEADER {
+            return Err(corrupt(format!(
                 "frame of {} bytes is shorter than the 16-byte header",
                 input.len()
-            ))
-        })?;
-        if head[0] != VERSION {
-            return Err(corrupt(format!(
-                "format version (offset 0) is {}, expected {VERSION}",
-                head[0]
             )));
         }
-        let flags = head[2];
-        let typesize = usize::from(head[3]);
+        if input[0] != VERSION {
+            return Err(corrupt(format!(
+                "format version (offset 0) is {}, expected {VERSION}",
+                input[0]
+            )));
+        }
+        let flags = input[2];
+        let typesize = usize::from(input[3]);
         let nbytes = field(input, 4, "nbytes")?;
         let blocksize = field(input, 8, "blocksize")?;
         let cbytes = field(input, 12, "cbytes")?;
@@ -127,10 +125,10 @@ impl Header {
             }
             return Ok(h);
         }
-        if head[1] != VERSION_CODEC {
+        if input[1] != VERSION_CODEC {
             return Err(corrupt(format!(
                 "compressor format version (offset 1) is {}, expected {VERSION_CODEC}",
-                head[1]
+                input[1]
             )));
         }
         if nbytes == 0 {
@@ -188,8 +186,6 @@ fn filter_applies(filter: Filter, typesize: usize, bsize: usize) -> bool {
 }
 
 /// Applies `filter` to one block: whole elements transposed, trailing bytes copied.
-// Encode path: `src` and `dst` are the caller's block and a scratch buffer of its length.
-#[allow(clippy::indexing_slicing)]
 fn forward_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
     let whole = src.len() / typesize * typesize;
     match filter {
@@ -200,21 +196,14 @@ fn forward_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
     dst[whole..].copy_from_slice(&src[whole..]);
 }
 
-/// Undoes `filter` on one block; `src` and `dst` have the same length (the block's).
-fn inverse_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) -> Result<()> {
-    let whole = src.len() / typesize.max(1) * typesize;
-    let (Some((src_whole, src_tail)), Some((dst_whole, dst_tail))) =
-        (src.split_at_checked(whole), dst.split_at_mut_checked(whole))
-    else {
-        return Err(corrupt("block and filter buffer sizes differ"));
-    };
+fn inverse_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
+    let whole = src.len() / typesize * typesize;
     match filter {
-        Filter::Byte => unshuffle(typesize, src_whole, dst_whole),
-        Filter::Bit => bitunshuffle(typesize, src_whole, dst_whole),
-        Filter::None => dst_whole.copy_from_slice(src_whole),
+        Filter::Byte => unshuffle(typesize, &src[..whole], &mut dst[..whole]),
+        Filter::Bit => bitunshuffle(typesize, &src[..whole], &mut dst[..whole]),
+        Filter::None => dst[..whole].copy_from_slice(&src[..whole]),
     }
-    dst_tail.copy_from_slice(src_tail);
-    Ok(())
+    dst[whole..].copy_from_slice(&src[whole..]);
 }
 
 /// Decodes a frame whose header `h` was parsed from `input` into `out` (exactly `h.nbytes`).
@@ -222,34 +211,24 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
     if out.len() != h.nbytes {
         return Err(Error::output_size(ID, h.nbytes, out.len()));
     }
-    let frame = input
-        .get(..h.cbytes)
-        .ok_or_else(|| corrupt(format!("frame is truncated: cbytes {} bytes", h.cbytes)))?;
+    let frame = &input[..h.cbytes];
     if h.memcpyed() {
-        let data = frame.get(HEADER..).unwrap_or_default();
-        if data.len() != out.len() {
-            return Err(corrupt(format!(
-                "memcpyed frame: cbytes {} != nbytes {} + 16",
-                h.cbytes, h.nbytes
-            )));
-        }
-        out.copy_from_slice(data);
+        out.copy_from_slice(&frame[HEADER..]);
         return Ok(());
     }
     let code = h.flags >> 5;
-    let one_big_block = h.nblocks() == 1 && h.nbytes >= PARALLEL_MIN_BYTES;
-    let work = |tmp: &mut Vec<u8>, (i, block): (usize, &mut [u8])| -> Result<()> {
-        decode_block(frame, h, code, i, block, tmp, one_big_block)
+    let one_big_block =
+        h.nblocks() == 1 && h.nbytes >= PARALLEL_MIN_BYTES && crate::parallel::inner_parallelism();
+    let work = |(i, block): (usize, &mut [u8])| -> Result<()> {
+        decode_block(frame, h, code, i, block, one_big_block)
     };
-    if h.nbytes >= PARALLEL_MIN_BYTES && h.nblocks() > 1 {
+    let parallel = crate::parallel::inner_parallelism();
+    if h.nbytes >= PARALLEL_MIN_BYTES && h.nblocks() > 1 && parallel {
         out.par_chunks_mut(h.blocksize)
             .enumerate()
-            .try_for_each_init(Vec::new, work)
+            .try_for_each(work)
     } else {
-        let mut tmp = Vec::new();
-        out.chunks_mut(h.blocksize)
-            .enumerate()
-            .try_for_each(|x| work(&mut tmp, x))
+        out.chunks_mut(h.blocksize).enumerate().try_for_each(work)
     }
 }
 
@@ -262,7 +241,6 @@ fn decode_block(
     code: u8,
     i: usize,
     block: &mut [u8],
-    tmp: &mut Vec<u8>,
     parallel_streams: bool,
 ) -> Result<()> {
     let nblocks = h.nblocks();
@@ -289,13 +267,48 @@ fn decode_block(
         )));
     }
     let filter = h.filter();
-    let filtered = filter_applies(filter, h.typesize, bsize);
-    let target: &mut [u8] = if filtered {
-        tmp.resize(bsize, 0);
-        &mut tmp[..]
-    } else {
-        &mut *block
-    };
+    if filter_applies(filter, h.typesize, bsize) {
+        // One codec pass into a thread-local buffer, then one unshuffle pass into `block`.
+        return with_shuf(bsize, |tmp| {
+            decode_streams(
+                frame,
+                i,
+                bstart,
+                nsplits,
+                neblock,
+                code,
+                tmp,
+                parallel_streams,
+            )?;
+            inverse_filter(filter, h.typesize, tmp, block);
+            Ok(())
+        });
+    }
+    decode_streams(
+        frame,
+        i,
+        bstart,
+        nsplits,
+        neblock,
+        code,
+        block,
+        parallel_streams,
+    )
+}
+
+/// Locates, bounds-checks and decodes block `i`'s `nsplits` streams (starting at `bstart`)
+/// into `target` (the block's size).
+#[allow(clippy::too_many_arguments)]
+fn decode_streams(
+    frame: &[u8],
+    i: usize,
+    bstart: usize,
+    nsplits: usize,
+    neblock: usize,
+    code: u8,
+    target: &mut [u8],
+    parallel_streams: bool,
+) -> Result<()> {
     // Locate and bounds-check every stream first, then decompress them (in parallel for a
     // large single-block frame, where blocks alone would leave a thread idle).
     let mut streams: Vec<Stream> = Vec::with_capacity(nsplits);
@@ -341,9 +354,6 @@ fn decode_block(
             .enumerate()
             .try_for_each(run)?;
     }
-    if filtered {
-        inverse_filter(filter, h.typesize, tmp, block)?;
-    }
     Ok(())
 }
 
@@ -357,73 +367,110 @@ pub(crate) struct EncodeParams {
     pub blocksize: usize,
 }
 
-/// One compressed block: its streams, each `[int32 size][data]`, concatenated.
-struct BlockOut {
-    bytes: Vec<u8>,
-    neblock: usize,
+thread_local! {
+    /// Per-thread shuffle buffer (grown, never shrunk or re-zeroed). Taken out while in use,
+    /// so a nested use on the same thread (rayon work stealing) gets a fresh one.
+    static SHUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-// Encode path: every index is computed from our own input's length and the block layout we
-// chose, not from bytes we read.
-#[allow(clippy::indexing_slicing)]
-fn compress_block(
+/// Reusable per-run output buffers of the parallel encoder (returned after assembly, so
+/// repeated encodes do not map, fault in and unmap fresh pages for every run).
+static PARTS: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+/// At most this many pooled buffers, each at most `PART_MAX_KEEP` bytes.
+const PARTS_KEEP: usize = 64;
+const PART_MAX_KEEP: usize = 8 << 20;
+
+fn take_part(cap: usize) -> Vec<u8> {
+    let mut v = PARTS
+        .lock()
+        .ok()
+        .and_then(|mut p| p.pop())
+        .unwrap_or_default();
+    v.clear();
+    v.reserve(cap);
+    v
+}
+
+fn give_back(parts: impl Iterator<Item = Vec<u8>>) {
+    if let Ok(mut pool) = PARTS.lock() {
+        for v in parts {
+            if pool.len() < PARTS_KEEP && v.capacity() <= PART_MAX_KEEP {
+                pool.push(v);
+            }
+        }
+    }
+}
+
+/// Runs `f` on a thread-local buffer of at least `len` bytes.
+fn with_shuf<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
+    let mut tmp = SHUF.take();
+    if tmp.len() < len {
+        tmp.resize(len, 0);
+    }
+    let r = f(&mut tmp[..len]);
+    SHUF.set(tmp);
+    r
+}
+
+/// Appends one stream `[int32 size][data]` to `out`, following c-blosc: `maxout` is `neblock`,
+/// or the room left under `maxbytes` (when given: `out` is then the frame itself) when
+/// `ntbytes + neblock` would pass it. Returns false when the frame must become memcpyed.
+fn append_stream(
+    p: &EncodeParams,
+    stream: &[u8],
+    out: &mut Vec<u8>,
+    maxbytes: Option<usize>,
+) -> bool {
+    let neblock = stream.len();
+    let at = out.len();
+    let ntbytes = at + 4;
+    let mut maxout = neblock;
+    let bound = maxbytes.filter(|&m| ntbytes + neblock > m);
+    if let Some(m) = bound {
+        maxout = m.saturating_sub(ntbytes);
+        if maxout == 0 {
+            return false;
+        }
+    }
+    out.extend_from_slice(&[0; 4]);
+    let mut cs = inner::compress_append(p.cname, p.clevel, stream, out, maxout);
+    if cs == 0 || cs >= neblock {
+        if bound.is_some() {
+            return false;
+        }
+        out.truncate(ntbytes);
+        out.extend_from_slice(stream);
+        cs = neblock;
+    }
+    out[at..ntbytes].copy_from_slice(&(cs as i32).to_le_bytes());
+    true
+}
+
+/// Appends one block's streams to `out` (one shuffle pass into a thread-local buffer, then one
+/// codec pass per stream straight into `out`). False when the frame must become memcpyed.
+fn append_block(
     p: &EncodeParams,
     nsplits: usize,
     src: &[u8],
-    tmp: &mut Vec<u8>,
-    parallel_streams: bool,
-) -> BlockOut {
+    out: &mut Vec<u8>,
+    maxbytes: Option<usize>,
+) -> bool {
     let bsize = src.len();
-    let data: &[u8] = if filter_applies(p.filter, p.typesize, bsize) {
-        tmp.resize(bsize, 0);
-        forward_filter(p.filter, p.typesize, src, tmp);
-        tmp
-    } else {
-        src
-    };
     let neblock = bsize / nsplits;
-    let mut bytes = vec![0u8; bsize + 4 * nsplits];
-    let mut pos = 0;
-    if parallel_streams && nsplits > 1 {
-        // A large single block: compress its streams in parallel, then lay them out in order.
-        let parts: Vec<(usize, Vec<u8>)> = data
-            .par_chunks(neblock)
-            .map(|stream| {
-                let mut buf = vec![0u8; neblock];
-                let cs = inner::compress(p.cname, p.clevel, stream, &mut buf);
-                if cs == 0 || cs >= neblock {
-                    (neblock, stream.to_vec())
-                } else {
-                    (cs, buf)
-                }
-            })
-            .collect();
-        for (cs, buf) in parts {
-            bytes[pos..pos + 4].copy_from_slice(&(cs as i32).to_le_bytes());
-            bytes[pos + 4..pos + 4 + cs].copy_from_slice(&buf[..cs]);
-            pos += 4 + cs;
-        }
-        bytes.truncate(pos);
-        return BlockOut { bytes, neblock };
+    if filter_applies(p.filter, p.typesize, bsize) {
+        with_shuf(bsize, |tmp| {
+            forward_filter(p.filter, p.typesize, src, tmp);
+            tmp.chunks(neblock)
+                .all(|s| append_stream(p, s, out, maxbytes))
+        })
+    } else {
+        src.chunks(neblock)
+            .all(|s| append_stream(p, s, out, maxbytes))
     }
-    for stream in data.chunks(neblock) {
-        let dst = &mut bytes[pos + 4..pos + 4 + neblock];
-        let mut cs = inner::compress(p.cname, p.clevel, stream, dst);
-        if cs == 0 || cs >= neblock {
-            dst.copy_from_slice(stream);
-            cs = neblock;
-        }
-        bytes[pos..pos + 4].copy_from_slice(&(cs as i32).to_le_bytes());
-        pos += 4 + cs;
-    }
-    bytes.truncate(pos);
-    BlockOut { bytes, neblock }
 }
 
 /// Encodes `input` as c-blosc 1.21 does single-threaded; blocks are compressed in parallel on
 /// the current rayon pool and written in block order.
-// Encode path: indices come from our own input's length and the frame we are writing.
-#[allow(clippy::indexing_slicing)]
 pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     let nbytes = input.len();
     if nbytes > MAX_BUFFERSIZE {
@@ -444,16 +491,15 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     if !split {
         flags |= FLAG_DONT_SPLIT;
     }
-    let header = |flags: u8, cbytes: usize| {
-        let mut out = Vec::with_capacity(cbytes);
-        out.extend_from_slice(&[VERSION, VERSION_CODEC, flags, ts as u8]);
-        out.extend_from_slice(&(nbytes as i32).to_le_bytes());
-        out.extend_from_slice(&(blocksize as i32).to_le_bytes());
-        out.extend_from_slice(&(cbytes as i32).to_le_bytes());
-        out
+    let header = |out: &mut [u8], flags: u8, cbytes: usize| {
+        out[..4].copy_from_slice(&[VERSION, VERSION_CODEC, flags, ts as u8]);
+        out[4..8].copy_from_slice(&(nbytes as i32).to_le_bytes());
+        out[8..12].copy_from_slice(&(blocksize as i32).to_le_bytes());
+        out[12..16].copy_from_slice(&(cbytes as i32).to_le_bytes());
     };
     let memcpyed = || {
-        let mut out = header(flags | FLAG_MEMCPYED, nbytes + HEADER);
+        let mut out = vec![0u8; HEADER];
+        header(&mut out, flags | FLAG_MEMCPYED, nbytes + HEADER);
         out.extend_from_slice(input);
         out
     };
@@ -469,68 +515,110 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
             1
         }
     };
-    let blocks: Vec<BlockOut> = if nblocks > 1 {
-        input
-            .par_chunks(blocksize)
-            .enumerate()
-            .map_init(Vec::new, |tmp, (i, b)| {
-                compress_block(p, splits_of(i), b, tmp, false)
-            })
-            .collect()
-    } else {
-        let big = nbytes >= PARALLEL_MIN_BYTES;
-        vec![compress_block(p, splits_of(0), input, &mut Vec::new(), big)]
-    };
-    // Assemble in order under c-blosc's output budget of nbytes + 16. c-blosc gives each
-    // stream `maxout = neblock`, or the room left when `ntbytes + neblock` would pass the
-    // budget; only those streams are recompressed here, and one that cannot fit (or would have
-    // to be stored raw) turns the frame into a memcpyed one, as in c-blosc.
+    // c-blosc's output budget: nbytes + 16; a frame that cannot stay under it is memcpyed.
     let maxbytes = nbytes + HEADER;
     let table_end = HEADER + 4 * nblocks;
     if table_end > maxbytes {
         return Ok(memcpyed());
     }
-    let total: usize = table_end + blocks.iter().map(|b| b.bytes.len()).sum::<usize>();
-    let mut out = header(flags, 0);
-    out.reserve(total.min(maxbytes).saturating_sub(HEADER));
-    out.resize(table_end, 0);
-    let mut tmp = Vec::new();
-    for (i, (b, src)) in blocks.iter().zip(input.chunks(blocksize)).enumerate() {
-        let at = out.len() as i32;
-        out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
-        let mut pos = 0;
-        let mut j = 0;
-        while let Some(cs) = read_i32(&b.bytes, pos) {
-            let cs = cs as usize;
-            let ntbytes = out.len() + 4;
-            if ntbytes + b.neblock <= maxbytes {
-                out.extend_from_slice(&b.bytes[pos..pos + 4 + cs]);
-            } else {
-                let room = maxbytes - ntbytes.min(maxbytes);
-                if room == 0 {
-                    return Ok(memcpyed());
-                }
-                let data: &[u8] = if filter_applies(p.filter, ts, src.len()) {
-                    tmp.resize(src.len(), 0);
-                    forward_filter(p.filter, ts, src, &mut tmp);
-                    &tmp
-                } else {
-                    src
-                };
-                let stream = &data[j * b.neblock..(j + 1) * b.neblock];
-                let mut buf = vec![0u8; room];
-                let c = inner::compress(p.cname, p.clevel, stream, &mut buf);
-                if c == 0 || c >= b.neblock {
-                    return Ok(memcpyed());
-                }
-                out.extend_from_slice(&(c as i32).to_le_bytes());
-                out.extend_from_slice(&buf[..c]);
-            }
-            pos += 4 + cs;
-            j += 1;
+    let threads = rayon::current_num_threads();
+    if crate::parallel::inner_parallelism() && nbytes >= PARALLEL_MIN_BYTES {
+        if let Some(out) = encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes) {
+            let mut out = out;
+            let cbytes = out.len();
+            header(&mut out, flags, cbytes);
+            return Ok(out);
         }
     }
-    let cbytes = out.len() as i32;
-    out[12..16].copy_from_slice(&cbytes.to_le_bytes());
+    // Serial: every stream goes straight into the frame, under c-blosc's budget.
+    let mut out = Vec::with_capacity(maxbytes);
+    out.resize(table_end, 0);
+    for (i, b) in input.chunks(blocksize).enumerate() {
+        let at = out.len() as i32;
+        out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
+        if !append_block(p, splits_of(i), b, &mut out, Some(maxbytes)) {
+            return Ok(memcpyed());
+        }
+    }
+    let cbytes = out.len();
+    header(&mut out, flags, cbytes);
     Ok(out)
+}
+
+/// The parallel encoder: contiguous runs of blocks (or, for a single block, its streams) are
+/// compressed on the rayon pool into one buffer per run, then copied into the frame in order,
+/// in parallel. Returns None (the caller then runs the serial encoder, which applies c-blosc's
+/// budget stream by stream) unless the result is clearly under the budget, in which case no
+/// stream's `maxout` was bound and the bytes equal the serial encoder's. The header's first
+/// 16 bytes are left for the caller.
+fn encode_parallel(
+    p: &EncodeParams,
+    input: &[u8],
+    blocksize: usize,
+    splits_of: &(dyn Fn(usize) -> usize + Sync),
+    threads: usize,
+    maxbytes: usize,
+) -> Option<Vec<u8>> {
+    let nblocks = input.len().div_ceil(blocksize);
+    let table_end = HEADER + 4 * nblocks;
+    // Each part: its bytes, and the offsets of the blocks that start in it.
+    let parts: Vec<(Vec<u8>, Vec<usize>)> = if nblocks == 1 {
+        let nsplits = splits_of(0);
+        if nsplits < 2 {
+            return None;
+        }
+        let neblock = input.len() / nsplits;
+        let one = |data: &[u8]| -> Option<Vec<(Vec<u8>, Vec<usize>)>> {
+            data.par_chunks(neblock)
+                .enumerate()
+                .map(|(j, s)| {
+                    let mut v = take_part(neblock + 4);
+                    append_stream(p, s, &mut v, None)
+                        .then(|| (v, if j == 0 { vec![0] } else { vec![] }))
+                })
+                .collect()
+        };
+        if filter_applies(p.filter, p.typesize, input.len()) {
+            let mut tmp = vec![0u8; input.len()];
+            forward_filter(p.filter, p.typesize, input, &mut tmp);
+            one(&tmp)?
+        } else {
+            one(input)?
+        }
+    } else {
+        // About four runs per thread: enough to balance, large enough per task.
+        let per = nblocks.div_ceil(threads * 4).max(1);
+        input
+            .par_chunks(per * blocksize)
+            .enumerate()
+            .map(|(g, run)| {
+                let mut v = take_part(run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize);
+                let mut starts = Vec::with_capacity(per);
+                for (k, b) in run.chunks(blocksize).enumerate() {
+                    starts.push(v.len());
+                    if !append_block(p, splits_of(g * per + k), b, &mut v, None) {
+                        return None;
+                    }
+                }
+                Some((v, starts))
+            })
+            .collect::<Option<Vec<_>>>()?
+    };
+    let total = table_end + parts.iter().map(|(v, _)| v.len()).sum::<usize>();
+    if total + blocksize > maxbytes {
+        return None;
+    }
+    let mut out = Vec::with_capacity(total);
+    out.resize(table_end, 0);
+    let mut i = 0;
+    for (v, starts) in &parts {
+        for &s in starts {
+            let at = (out.len() + s) as i32;
+            out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
+            i += 1;
+        }
+        out.extend_from_slice(v);
+    }
+    give_back(parts.into_iter().map(|(v, _)| v));
+    Some(out)
 }

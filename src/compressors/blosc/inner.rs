@@ -78,6 +78,46 @@ thread_local! {
     static ZSTD_D: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// Scratch output for the codecs that write into a slice (reused, grown only).
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Compresses `src` and appends the result to `out`, using at most `max_out` bytes (c-blosc's
+/// `maxout`); returns the compressed size, or 0 (nothing appended) when it does not fit (the
+/// caller then stores the stream raw). LZ4 writes straight into `out`'s spare capacity.
+pub(crate) fn compress_append(
+    cname: Cname,
+    clevel: u8,
+    src: &[u8],
+    out: &mut Vec<u8>,
+    max_out: usize,
+) -> usize {
+    if max_out == 0 || src.is_empty() {
+        return 0;
+    }
+    match cname {
+        Cname::Lz4 => {
+            crate::ffi::lz4::compress_fast_append(src, out, max_out, 10 - i32::from(clevel))
+        }
+        Cname::Lz4Hc => crate::ffi::lz4::compress_hc_append(src, out, max_out, i32::from(clevel)),
+        _ => {
+            // Taken out of the thread-local (not borrowed), so a nested call on this thread
+            // (rayon work stealing) just gets a fresh buffer.
+            let mut buf = SCRATCH.take();
+            if buf.len() < max_out {
+                buf.resize(max_out, 0);
+            }
+            let n = compress(cname, clevel, src, &mut buf[..max_out]);
+            if n > 0 {
+                out.extend_from_slice(&buf[..n]);
+            }
+            SCRATCH.set(buf);
+            n
+        }
+    }
+}
+
 /// Compresses `src` into `dst` (whose length is c-blosc's `maxout`) and returns the compressed
 /// size, or 0 when the result does not fit (the caller then stores the stream raw).
 pub(crate) fn compress(cname: Cname, clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
@@ -123,10 +163,10 @@ pub(crate) fn decompress(code: u8, src: &[u8], dst: &mut [u8]) -> Result<(), Str
     let n = match code {
         FORMAT_BLOSCLZ => blosclz::decompress(src, dst)?,
         FORMAT_LZ4 => {
-            let cap = i32::try_from(dst.len()).map_err(|_| "stream too large".to_string())?;
+            // Offset-0 matches would read bytes never written (see lz4::check_match_offsets).
             crate::compressors::lz4::check_match_offsets(src)?;
-            lz4::block::decompress_to_buffer(src, Some(cap), dst)
-                .map_err(|e| format!("lz4: {e}"))?
+            crate::ffi::lz4::decompress_safe(src, dst)
+                .ok_or_else(|| "lz4: invalid block (corrupt, truncated or too long)".to_string())?
         }
         FORMAT_ZLIB => {
             let mut d = flate2::Decompress::new(true);
@@ -192,6 +232,12 @@ mod tests {
             // A maxout too small for the result gives 0, not a partial stream.
             let mut tiny = vec![0u8; 8];
             assert_eq!(compress(c, 5, &src, &mut tiny), 0, "{c:?}");
+            // The appending form gives the same bytes after what `out` held, or nothing.
+            let mut app = vec![9u8];
+            assert_eq!(compress_append(c, 5, &src, &mut app, src.len()), n, "{c:?}");
+            assert_eq!((app[0], &app[1..]), (9, &dst[..n]), "{c:?}");
+            assert_eq!(compress_append(c, 5, &src, &mut app, 8), 0, "{c:?}");
+            assert_eq!(app.len(), n + 1, "{c:?}");
         }
         assert!(decompress(FORMAT_SNAPPY, &[1], &mut [0]).is_err());
         assert!(decompress(7, &[1], &mut [0]).is_err());

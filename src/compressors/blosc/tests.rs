@@ -369,3 +369,50 @@ proptest! {
         let _ = c.decode_into(&f, &mut out);
     }
 }
+
+#[test]
+fn parallel_encode_equals_serial_near_and_over_the_budget() {
+    // Large enough for the parallel encoder; mostly random bytes so the nbytes + 16 budget
+    // binds (or nearly) and the parallel path must hand over to the serial one.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let n = 600_000;
+    let cases: Vec<Vec<u8>> = [0usize, 1, 8, 64]
+        .iter()
+        .map(|&every| {
+            (0..n)
+                .map(|i| {
+                    if every > 0 && (i / 4096) % every == 0 {
+                        (i / 4096) as u8
+                    } else {
+                        rnd() as u8
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for data in &cases {
+        for (cname, shuffle) in [("lz4", 1), ("lz4", 0), ("blosclz", 1), ("zstd", 2)] {
+            let c = codec(cname, 5, shuffle);
+            let encs: Vec<Vec<u8>> = [1, 2, 3]
+                .iter()
+                .map(|&t| {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(t)
+                        .build()
+                        .unwrap();
+                    pool.install(|| c.encode(data, DType::I4).unwrap())
+                })
+                .collect();
+            assert_eq!(encs[0], encs[1], "{cname} sh{shuffle}");
+            assert_eq!(encs[0], encs[2], "{cname} sh{shuffle}");
+            assert!(encs[0].len() <= data.len() + 16);
+            assert_eq!(&c.decode(&encs[0]).unwrap(), data, "{cname} sh{shuffle}");
+        }
+    }
+}
