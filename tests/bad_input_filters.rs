@@ -1,0 +1,211 @@
+//! Bad-input checklist rows for filters and checksums (reliability.md §3.4 D1-D4, Q1-Q3, Q5,
+//! K1-K3). Each test names its row; where our behaviour differs from the row's suggestion on
+//! purpose (numcodecs interop), the comment says so and the test pins what we do.
+
+use chunkcodec::{get_codec, Codec, DType, Error};
+use serde_json::json;
+
+fn codec(v: serde_json::Value) -> Box<dyn Codec> {
+    get_codec(&v).unwrap_or_else(|e| panic!("{v}: {e}"))
+}
+
+fn config_err(v: serde_json::Value, key: &str) {
+    match get_codec(&v) {
+        Err(Error::Config { key: k, .. }) => assert_eq!(k, key, "{v}"),
+        Err(e) => panic!("{v}: expected a config error on {key:?}, got {e}"),
+        Ok(_) => panic!("{v}: accepted"),
+    }
+}
+
+fn i4(v: &[i32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn f8(v: &[f64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+// D1: delta `dtype` itemsize does not divide the input length -> error, both ways.
+#[test]
+fn row_3_4_d1_delta_length_not_a_multiple_of_itemsize() {
+    let c = codec(json!({"id": "delta", "dtype": "<i4"}));
+    let e = c.encode(&[1, 2, 3, 4, 5, 6], DType::I4).unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+    assert!(e.to_string().contains('6'), "{e}");
+    let e = c.decode(&[1, 2, 3, 4, 5, 6]).unwrap_err();
+    assert!(matches!(e, Error::Corrupt { .. }), "{e}");
+}
+
+// D2: delta on empty input -> Ok(empty) (numcodecs raises IndexError).
+#[test]
+fn row_3_4_d2_delta_empty_input() {
+    let c = codec(json!({"id": "delta", "dtype": "<f8"}));
+    let enc = c.encode(&[], DType::F8).unwrap();
+    assert!(enc.is_empty());
+    assert!(c.decode(&enc).unwrap().is_empty());
+    c.decode_into(&enc, &mut []).unwrap();
+}
+
+// D3: integer overflow in the running sum wraps, as numpy does; -128, 127, -128 as i8 round-trips.
+#[test]
+fn row_3_4_d3_delta_integer_overflow_wraps() {
+    let c = codec(json!({"id": "delta", "dtype": "|i1"}));
+    let data = [0x80u8, 0x7f, 0x80];
+    let enc = c.encode(&data, DType::I1).unwrap();
+    assert_eq!(enc, [0x80, 0xff, 0x01]);
+    assert_eq!(c.decode(&enc).unwrap(), data);
+}
+
+// D4: `astype` narrower than `dtype` with unrepresentable values. The row suggests an error; we
+// write numcodecs' bytes (wrapping), because an error would refuse data numcodecs encodes and
+// zarr readers expect. Pinned: [100, 300, 301] -> 64 c8 01, decoding to [100, 44, 45].
+#[test]
+fn row_3_4_d4_delta_narrowing_astype_wraps_like_numcodecs() {
+    let c = codec(json!({"id": "delta", "dtype": "<i4", "astype": "|i1"}));
+    let enc = c.encode(&i4(&[100, 300, 301]), DType::I4).unwrap();
+    assert_eq!(enc, [0x64, 0xc8, 0x01]);
+    assert_eq!(c.decode(&enc).unwrap(), i4(&[100, 44, 45]));
+}
+
+// Q1: fixedscaleoffset parameters that are not finite numbers -> config errors naming the key.
+#[test]
+fn row_3_4_q1_fixedscaleoffset_bad_parameters() {
+    config_err(
+        json!({"id": "fixedscaleoffset", "scale": "10", "offset": 0, "dtype": "<f8"}),
+        "scale",
+    );
+    config_err(
+        json!({"id": "fixedscaleoffset", "scale": 10, "offset": [1], "dtype": "<f8"}),
+        "offset",
+    );
+    config_err(
+        json!({"id": "fixedscaleoffset", "scale": null, "offset": 0, "dtype": "<f8"}),
+        "scale",
+    );
+    // JSON has no NaN or infinity literal, so those cannot reach the reader as numbers.
+    assert!(serde_json::from_str::<serde_json::Value>(r#"{"scale": NaN}"#).is_err());
+}
+
+// Q2: NaN or +-inf input with an integer `astype` -> an error naming the element.
+#[test]
+fn row_3_4_q2_fixedscaleoffset_non_finite_input() {
+    let c = codec(
+        json!({"id": "fixedscaleoffset", "scale": 10, "offset": 1000,
+                         "dtype": "<f8", "astype": "<u2"}),
+    );
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let e = c.encode(&f8(&[1000.0, bad]), DType::F8).unwrap_err();
+        assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+        assert!(e.to_string().contains("element 1"), "{e}");
+    }
+}
+
+// Q3: a scaled value outside the `astype` range -> an error naming the element and value.
+#[test]
+fn row_3_4_q3_fixedscaleoffset_out_of_range() {
+    let c = codec(
+        json!({"id": "fixedscaleoffset", "scale": 10, "offset": 1000,
+                         "dtype": "<f8", "astype": "|u1"}),
+    );
+    let e = c.encode(&f8(&[1000.0, 1025.6]), DType::F8).unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("element 1") && msg.contains("1025.6"), "{msg}");
+}
+
+// Q5: unsupported or unparsable dtypes -> config errors naming the key.
+#[test]
+fn row_3_4_q5_unsupported_dtypes() {
+    for dt in ["|O", "<c8", "<q9", "<U4", "|b1"] {
+        config_err(
+            json!({"id": "fixedscaleoffset", "scale": 1, "offset": 0, "dtype": dt}),
+            "dtype",
+        );
+    }
+    config_err(json!({"id": "delta", "dtype": "<M8[ns]"}), "dtype");
+    config_err(
+        json!({"id": "quantize", "digits": 3, "dtype": "<i4"}),
+        "dtype",
+    );
+    config_err(
+        json!({"id": "astype", "encode_dtype": "<f4", "decode_dtype": "|S3"}),
+        "decode_dtype",
+    );
+}
+
+// K1: checksum input shorter than the 4-byte checksum -> Corrupt, for every checksum codec.
+#[test]
+fn row_3_4_k1_checksum_input_too_short() {
+    for id in [
+        "crc32",
+        "crc32c",
+        "adler32",
+        "fletcher32",
+        "jenkins_lookup3",
+    ] {
+        let c = codec(json!({"id": id}));
+        for n in 0..4 {
+            let e = c.decode(&vec![0u8; n]).unwrap_err();
+            assert!(
+                matches!(e, Error::Corrupt { .. }),
+                "{id} with {n} bytes: {e}"
+            );
+        }
+    }
+}
+
+// K2: a checksum mismatch -> ChecksumMismatch with both values, and decode_into writes nothing
+// that could be mistaken for a result (it errors).
+#[test]
+fn row_3_4_k2_checksum_mismatch() {
+    for id in [
+        "crc32",
+        "crc32c",
+        "adler32",
+        "fletcher32",
+        "jenkins_lookup3",
+    ] {
+        let c = codec(json!({"id": id}));
+        let mut enc = c.encode(b"some payload bytes", DType::U1).unwrap();
+        let last = enc.len() - 1;
+        enc[last / 2] ^= 0x40;
+        let e = c.decode(&enc).unwrap_err();
+        match e {
+            Error::ChecksumMismatch {
+                stored, computed, ..
+            } => assert_ne!(stored, computed, "{id}"),
+            other => panic!("{id}: expected ChecksumMismatch, got {other}"),
+        }
+        let mut out = vec![0u8; 18];
+        assert!(c.decode_into(&enc, &mut out).is_err(), "{id}");
+    }
+}
+
+// K3: checksum location and algorithm come from the config; numcodecs' vectors for "abc", and a
+// frame written with one location or algorithm does not verify under another.
+#[test]
+fn row_3_4_k3_checksum_location_and_algorithm() {
+    let crc32 = codec(json!({"id": "crc32"}));
+    let crc32_end = codec(json!({"id": "crc32", "location": "end"}));
+    let crc32c = codec(json!({"id": "crc32c"}));
+    let adler = codec(json!({"id": "adler32"}));
+    let start = crc32.encode(b"abc", DType::U1).unwrap();
+    assert_eq!(start, [0xc2, 0x41, 0x24, 0x35, 0x61, 0x62, 0x63]);
+    let end = crc32_end.encode(b"abc", DType::U1).unwrap();
+    assert_eq!(end, [0x61, 0x62, 0x63, 0xc2, 0x41, 0x24, 0x35]);
+    let c = crc32c.encode(b"abc", DType::U1).unwrap();
+    assert_eq!(c, [0x61, 0x62, 0x63, 0xb7, 0x3f, 0x4b, 0x36]);
+    assert_eq!(
+        adler.encode(b"abc", DType::U1).unwrap(),
+        [0x27, 0x01, 0x4d, 0x02, 0x61, 0x62, 0x63]
+    );
+    assert!(matches!(
+        crc32_end.decode(&start),
+        Err(Error::ChecksumMismatch { .. })
+    ));
+    assert!(matches!(
+        crc32c.decode(&end),
+        Err(Error::ChecksumMismatch { .. })
+    ));
+    config_err(json!({"id": "crc32", "location": "middle"}), "location");
+}
