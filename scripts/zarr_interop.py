@@ -207,7 +207,11 @@ def main():
                     skipped.add((name, missing[0]))
                     continue
                 sep = "/" if i % 2 else "."
-                fill = "NaN" if (data.dtype.kind == "f" and i % 3 == 0) else None
+                # No NaN fill under delta: the running sum carries NaN padding of an edge chunk
+                # into the real elements after it (numcodecs does the same), so the combination
+                # cannot round-trip in either library.
+                nan_ok = "delta" not in ids
+                fill = "NaN" if (data.dtype.kind == "f" and i % 3 == 0 and nan_ok) else None
                 order = "F" if i % 3 == 1 else "C"
                 ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill, order)
                 zarr_to_ours(tmp, dsname, data, chunks, name, filters, comp, sep, order, i % 2 == 0)
