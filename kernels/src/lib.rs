@@ -4,6 +4,8 @@
 //! (`*_scalar`) because it is the test oracle for every SIMD path. The ISA is picked once at
 //! run time (see [`dispatch`]); `*_with(isa, ...)` runs a given ISA's path.
 
+#[cfg(target_arch = "aarch64")]
+mod arm;
 pub mod bitshuffle;
 pub mod delta;
 pub mod dispatch;
