@@ -208,7 +208,7 @@ mod x86_tables {
     };
 }
 
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 mod arm_tables {
     use super::Kernels;
     use crate::arm::neon;
@@ -234,7 +234,7 @@ pub(crate) fn table(isa: Isa) -> &'static Kernels {
         Isa::Avx2 => &x86_tables::AVX2,
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => &x86_tables::AVX512,
-        #[cfg(target_arch = "aarch64")]
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
         Isa::Neon => &arm_tables::NEON,
         _ => &SCALAR,
     }
@@ -251,7 +251,7 @@ pub(crate) fn active() -> &'static Kernels {
         Isa::Avx2 => &x86_tables::AVX2,
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => &x86_tables::AVX512,
-        #[cfg(target_arch = "aarch64")]
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
         Isa::Neon => &arm_tables::NEON,
         _ => &SCALAR,
     }

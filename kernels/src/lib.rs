@@ -4,7 +4,7 @@
 //! (`*_scalar`) because it is the test oracle for every SIMD path. The ISA is picked once at
 //! run time (see [`dispatch`]); `*_with(isa, ...)` runs a given ISA's path.
 
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 mod arm;
 pub mod bitshuffle;
 pub mod delta;

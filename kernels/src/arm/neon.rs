@@ -39,9 +39,10 @@ fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: 
 }
 
 /// NEON shuffle of `count` elements of `es` bytes into streams `stride` apart (the table
-/// entry; the table is only returned after `Isa::Neon.is_available()`).
+/// entry).
 pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
-    // SAFETY: the NEON table is only handed out after Isa::Neon.is_available() checked the CPU.
+    // SAFETY: this module is only compiled with NEON in the target baseline (lib.rs: cfg
+    // target_feature = "neon"), so every CPU running this code has it.
     unsafe { shuffle_neon(es, count, src, dst, stride) }
 }
 
@@ -54,19 +55,20 @@ pub(crate) fn unshuffle_strided(
     stride: usize,
     dst: &mut [u8],
 ) {
-    // SAFETY: the NEON table is only handed out after Isa::Neon.is_available() checked the CPU.
+    // SAFETY: this module is only compiled with NEON in the target baseline (lib.rs: cfg
+    // target_feature = "neon"), so every CPU running this code has it.
     unsafe { unshuffle_neon(es, count, src, stride, dst) }
 }
 
 /// 8x8 bit transpose of every word (the table entry; see [`bit_transpose_neon`]).
 pub(crate) fn bit_transpose(words: &mut [u64]) {
-    // SAFETY: the NEON table is only handed out after Isa::Neon.is_available() checked the CPU.
+    // SAFETY: this module is only compiled with NEON in the target baseline (lib.rs: cfg
+    // target_feature = "neon"), so every CPU running this code has it.
     unsafe { bit_transpose_neon(words) }
 }
 
 #[target_feature(enable = "neon")]
 fn shuffle_neon(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
-    check_streams(es, count, src.len(), dst.len(), stride);
     macro_rules! tbl {
         ($($n:literal)*) => {
             match es {
@@ -86,7 +88,6 @@ fn shuffle_neon(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usi
 
 #[target_feature(enable = "neon")]
 fn unshuffle_neon(es: usize, count: usize, src: &[u8], stride: usize, dst: &mut [u8]) {
-    check_streams(es, count, dst.len(), src.len(), stride);
     macro_rules! tbl {
         ($($n:literal)*) => {
             match es {
@@ -104,13 +105,15 @@ fn unshuffle_neon(es: usize, count: usize, src: &[u8], stride: usize, dst: &mut 
     unshuffle_tail(es, count, done, src, stride, dst);
 }
 
-// Every step below handles elements `i..i + 16` with `i + 16 <= count`. By `check_streams`,
-// reading elements means bytes below `(i + 16) * es <= count * es <= elems.len()`, and stream
-// `j < es` at `j * stride + i .. + 16` ends below `(es - 1) * stride + count <= streams.len()`.
-// The functions return the number of elements done; the caller runs the scalar tail.
+// Every kernel below checks its arguments with `check_streams` first, then handles elements
+// `i..i + 16` per step with `i + 16 <= count`: reading or writing those elements touches bytes
+// below `(i + 16) * es <= count * es <= elems.len()`, and stream `j < es` at
+// `j * stride + i .. + 16` ends by `(es - 1) * stride + count <= streams.len()`. The kernels
+// return the number of elements done; the caller runs the scalar tail.
 
 #[target_feature(enable = "neon")]
 fn shuffle2(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(2, count, src.len(), dst.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -127,6 +130,7 @@ fn shuffle2(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 
 #[target_feature(enable = "neon")]
 fn unshuffle2(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
+    check_streams(2, count, dst.len(), src.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -142,6 +146,7 @@ fn unshuffle2(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize 
 
 #[target_feature(enable = "neon")]
 fn shuffle3(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(3, count, src.len(), dst.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -159,6 +164,7 @@ fn shuffle3(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 
 #[target_feature(enable = "neon")]
 fn unshuffle3(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
+    check_streams(3, count, dst.len(), src.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -178,6 +184,7 @@ fn unshuffle3(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize 
 
 #[target_feature(enable = "neon")]
 fn shuffle4(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(4, count, src.len(), dst.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -196,6 +203,7 @@ fn shuffle4(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 
 #[target_feature(enable = "neon")]
 fn unshuffle4(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
+    check_streams(4, count, dst.len(), src.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -265,6 +273,7 @@ unsafe fn store_planes8(r: &[uint8x16_t; 8], p: *mut u8) {
 
 #[target_feature(enable = "neon")]
 fn shuffle8(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(8, count, src.len(), dst.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -282,6 +291,7 @@ fn shuffle8(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 
 #[target_feature(enable = "neon")]
 fn unshuffle8(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
+    check_streams(8, count, dst.len(), src.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -299,6 +309,7 @@ fn unshuffle8(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize 
 /// element in register `k`; two `vuzp` rounds over the four loads sort them by `m`.
 #[target_feature(enable = "neon")]
 fn shuffle16(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(16, count, src.len(), dst.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -338,6 +349,7 @@ fn shuffle16(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 
 #[target_feature(enable = "neon")]
 fn unshuffle16(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
+    check_streams(16, count, dst.len(), src.len(), stride);
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -413,6 +425,7 @@ fn indices(f: impl Fn(usize) -> usize) -> uint8x16_t {
 #[inline]
 #[target_feature(enable = "neon")]
 fn shuffle_tbl<const ES: usize>(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
+    check_streams(ES, count, src.len(), dst.len(), stride);
     let idx: [uint8x16_t; ES] = core::array::from_fn(|j| indices(|p| p * ES + j));
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
@@ -439,6 +452,7 @@ fn unshuffle_tbl<const ES: usize>(
     stride: usize,
     dst: &mut [u8],
 ) -> usize {
+    check_streams(ES, count, dst.len(), src.len(), stride);
     let idx: [uint8x16_t; ES] = core::array::from_fn(|v| {
         indices(|p| {
             let q = 16 * v + p;
@@ -489,7 +503,11 @@ fn windows(es: usize) -> impl Iterator<Item = usize> {
 /// elements' bytes `c .. c+16` gives 16 elements of streams `c .. c+16`.
 #[target_feature(enable = "neon")]
 fn shuffle_tiles(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
-    debug_assert!(es > 16);
+    check_streams(es, count, src.len(), dst.len(), stride);
+    assert!(
+        es >= 16,
+        "column windows need elements of at least 16 bytes"
+    );
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -511,7 +529,11 @@ fn shuffle_tiles(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: us
 /// Inverse of [`shuffle_tiles`].
 #[target_feature(enable = "neon")]
 fn unshuffle_tiles(es: usize, count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    debug_assert!(es > 16);
+    check_streams(es, count, dst.len(), src.len(), stride);
+    assert!(
+        es >= 16,
+        "column windows need elements of at least 16 bytes"
+    );
     let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i + 16 <= count {
@@ -707,10 +729,11 @@ decode_int!(
 );
 
 /// The NEON delta entries of the kernel table (float decode is sequential on every ISA).
-/// Every entry wraps a `#[target_feature(enable = "neon")]` kernel.
+/// Every entry wraps a `#[target_feature(enable = "neon")]` kernel; NEON is in the target
+/// baseline wherever this module is compiled (see `shuffle_strided`).
 pub(crate) static DELTA: DeltaKernels = DeltaKernels {
     enc8: |p, s, d| {
-        // SAFETY: the NEON table is only handed out after Isa::Neon.is_available().
+        // SAFETY: NEON is in the target baseline (this module's cfg).
         unsafe { enc8(p, s, d) }
     },
     enc16: |p, s, d| {
