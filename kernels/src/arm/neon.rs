@@ -28,12 +28,17 @@ fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: 
         stride >= count,
         "shuffle kernels: stream stride shorter than count"
     );
+    // Checked arithmetic: a wrapped product must not pass the length checks.
+    let need = count.checked_mul(es);
     assert!(
-        elems >= count * es,
+        need.is_some_and(|n| elems >= n),
         "shuffle kernels: element buffer too short"
     );
+    let need = (es - 1)
+        .checked_mul(stride)
+        .and_then(|n| n.checked_add(count));
     assert!(
-        streams >= (es - 1) * stride + count,
+        need.is_some_and(|n| streams >= n),
         "shuffle kernels: stream buffer too short"
     );
 }
