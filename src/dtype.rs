@@ -6,6 +6,16 @@
 //! `=` (native, which is little-endian on every platform this crate targets), bare codes
 //! (`"i4"`, `"f"`, `"?"`), and names (`"int32"`, `"float64"`, `"bool"`).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use crate::error::{Error, Result};
 use std::fmt;
 use std::str::FromStr;
@@ -171,18 +181,20 @@ impl DType {
         if let Some(d) = Self::from_name(t) {
             return Ok(d);
         }
-        let (order, rest) = match t.as_bytes()[0] {
-            b'<' => (Some(ByteOrder::Little), &t[1..]),
-            b'>' => (Some(ByteOrder::Big), &t[1..]),
-            b'=' => (
+        // The order characters are ASCII, so byte 1 is a char boundary after any of them.
+        let after = t.get(1..).unwrap_or_default();
+        let (order, rest) = match t.as_bytes().first() {
+            Some(b'<') => (Some(ByteOrder::Little), after),
+            Some(b'>') => (Some(ByteOrder::Big), after),
+            Some(b'=') => (
                 Some(if cfg!(target_endian = "little") {
                     ByteOrder::Little
                 } else {
                     ByteOrder::Big
                 }),
-                &t[1..],
+                after,
             ),
-            b'|' => (None, &t[1..]),
+            Some(b'|') => (None, after),
             _ => (None, t),
         };
         let (kind, size) = Self::from_code(rest).ok_or_else(|| {

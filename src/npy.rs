@@ -1,6 +1,16 @@
 //! Minimal `.npy` (numpy's array file format, versions 1.0 to 3.0) for the numeric dtypes this
 //! crate handles: read a header + raw data, write version 1.0 (2.0 when the header is long).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use std::io::{Read, Write};
@@ -42,10 +52,11 @@ impl Npy {
         let io = |e| Error::io(format!("reading {name}"), e);
         let mut pre = [0u8; 8];
         r.read_exact(&mut pre).map_err(io)?;
-        if &pre[..6] != MAGIC {
+        let [magic @ .., major, _minor] = pre;
+        if magic != MAGIC {
             return Err(bad("not a .npy file (bad magic)".into()));
         }
-        let header_len = match pre[6] {
+        let header_len = match major {
             1 => {
                 let mut b = [0u8; 2];
                 r.read_exact(&mut b).map_err(io)?;

@@ -3,6 +3,16 @@
 //! Built-in codecs are registered on first use. Users add their own with [`register_codec`];
 //! a later registration of an id replaces the earlier one, as in numcodecs.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use crate::codec::Codec;
 use crate::error::{Error, Result};
 use serde_json::Value;

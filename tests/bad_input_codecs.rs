@@ -3,6 +3,8 @@
 //! (inner compressors), §3.4 (shuffle rows only) and §3.5 (codec config JSON). Each test forges
 //! its input by hand from the format facts and asserts the specific error variant and that the
 //! message names what was wrong. Rows about the array/store layer are in `bad_input_array.rs`.
+//! `tests/BAD_INPUTS.md` maps all 66 rows to their tests (checked by
+//! `checklist_table_names_real_tests` below).
 //!
 //! Allocation rows (F4, F5, F9, C6) also measure the peak bytes allocated by the decoding
 //! thread with a thread-local counting allocator, so parallel tests do not disturb it.
@@ -134,6 +136,27 @@ fn blosc_lz4_one_stream(nbytes: i32, stream: &[u8]) -> Vec<u8> {
     f
 }
 
+/// Offsets of the forged fields: header `nbytes` and `blocksize`, and in a
+/// [`blosc_lz4_one_stream`] frame the first block start and the first stream's size.
+const NBYTES: usize = 4;
+const BLOCKSIZE: usize = 8;
+const BSTART0: usize = 16;
+const CSIZE0: usize = 20;
+
+/// `frame` with the little-endian i32 at `at` replaced by `v`: one forged field.
+fn forge(frame: &[u8], at: usize, v: i32) -> Vec<u8> {
+    let mut f = frame.to_vec();
+    f[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    f
+}
+
+/// `frame` with byte `at` (version, flags, typesize) replaced by `v`.
+fn forge_byte(frame: &[u8], at: usize, v: u8) -> Vec<u8> {
+    let mut f = frame.to_vec();
+    f[at] = v;
+    f
+}
+
 /// A raw LZ4 block of 16 literals 0..16 (token 0xF0, one extra length byte 0x01).
 fn lz4_literals16() -> Vec<u8> {
     let mut b = vec![0xF0, 0x01];
@@ -200,6 +223,27 @@ fn row_3_1_01_empty_input() {
         "zlib",
         "empty"
     );
+    // lzma follows Python's lzma.decompress(b""): an error (no stream), not empty output.
+    assert_err!(
+        codec(json!({"id": "lzma"})).decode(&[]),
+        Error::Corrupt { .. },
+        "lzma"
+    );
+    // Checksum codecs: no room for the 4-byte checksum.
+    for id in [
+        "crc32",
+        "crc32c",
+        "adler32",
+        "fletcher32",
+        "jenkins_lookup3",
+    ] {
+        assert_err!(
+            codec(json!({ "id": id })).decode(&[]),
+            Error::Corrupt { .. },
+            id,
+            "0 bytes"
+        );
+    }
     // gzip and bz2 follow Python: empty input is an empty result (numcodecs returns b"").
     assert_eq!(codec(json!({"id": "gzip"})).decode(&[]).unwrap(), b"");
     assert_eq!(codec(json!({"id": "bz2"})).decode(&[]).unwrap(), b"");
@@ -530,19 +574,16 @@ fn row_3_1_09_bomb_stops_at_the_limit() {
 fn row_3_1_10_size_arithmetic_overflow() {
     let blosc = codec(json!({"id": "blosc"}));
     // Blosc: a stream size of i32::MAX at the end of the frame (offset + 4 + size overflows i32).
-    let mut f = blosc_lz4_one_stream(16, &lz4_literals16());
-    f[20..24].copy_from_slice(&i32::MAX.to_le_bytes());
+    let one = blosc_lz4_one_stream(16, &lz4_literals16());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&one, CSIZE0, i32::MAX)),
         Error::Corrupt { .. },
         "size 2147483647 at offset 20",
         "does not fit"
     );
     // Blosc: a block start of i32::MAX.
-    let mut f = blosc_lz4_one_stream(16, &lz4_literals16());
-    f[16..20].copy_from_slice(&i32::MAX.to_le_bytes());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&one, BSTART0, i32::MAX)),
         Error::Corrupt { .. },
         "block 0",
         "2147483647",
@@ -563,7 +604,6 @@ fn row_3_1_10_size_arithmetic_overflow() {
 /// (or identical error).
 #[test]
 fn row_3_1_11_prefilled_out_does_not_leak() {
-    let data = sample_data();
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
         state ^= state << 13;
@@ -571,6 +611,7 @@ fn row_3_1_11_prefilled_out_does_not_leak() {
         state ^= state << 17;
         state
     };
+    let data = sample_data();
     let mut oks = 0;
     for cfg in [
         json!({"id": "blosc", "cname": "blosclz"}),
@@ -578,26 +619,13 @@ fn row_3_1_11_prefilled_out_does_not_leak() {
         json!({"id": "lz4"}),
         json!({"id": "zstd"}),
         json!({"id": "zlib"}),
+        json!({"id": "gzip"}),
+        json!({"id": "bz2"}),
+        json!({"id": "lzma"}),
+        json!({"id": "crc32"}),
+        json!({"id": "fletcher32"}),
     ] {
-        let c = codec(cfg.clone());
-        let enc = c.encode(&data, DType::U4).unwrap();
-        for _ in 0..60 {
-            let mut bad = enc.clone();
-            let i = 16 + (next() as usize) % (bad.len() - 16);
-            bad[i] ^= 1 << (next() % 8);
-            let mut a = vec![0x00u8; data.len()];
-            let mut b = vec![0xFFu8; data.len()];
-            let ra = c.decode_into(&bad, &mut a).map_err(|e| e.to_string());
-            let rb = c.decode_into(&bad, &mut b).map_err(|e| e.to_string());
-            assert_eq!(ra, rb, "{cfg}: flip at {i}");
-            if ra.is_ok() {
-                assert_eq!(
-                    a, b,
-                    "{cfg}: flip at {i}: output depends on the old contents"
-                );
-                oks += 1;
-            }
-        }
+        oks += prefill_differential(&cfg, &data, 60, &mut next);
     }
     // The lz4-format codecs have no checksum: some flips decode, which is what this row checks.
     assert!(oks > 0);
@@ -609,25 +637,40 @@ fn row_3_1_11_prefilled_out_does_not_leak() {
         json!({"id": "blosc", "cname": "lz4", "blocksize": 65536}),
         json!({"id": "blosc", "cname": "blosclz", "blocksize": 0}),
     ] {
-        let c = codec(cfg.clone());
-        let enc = c.encode(&big, DType::U4).unwrap();
-        for _ in 0..20 {
-            let mut bad = enc.clone();
-            let i = 16 + (next() as usize) % (bad.len() - 16);
-            bad[i] ^= 1 << (next() % 8);
-            let mut a = vec![0x00u8; big.len()];
-            let mut b = vec![0xFFu8; big.len()];
-            let ra = c.decode_into(&bad, &mut a).map_err(|e| e.to_string());
-            let rb = c.decode_into(&bad, &mut b).map_err(|e| e.to_string());
-            assert_eq!(ra, rb, "{cfg}: flip at {i}");
-            if ra.is_ok() {
-                assert!(
-                    a == b,
-                    "{cfg}: flip at {i}: output depends on the old contents"
-                );
-            }
+        prefill_differential(&cfg, &big, 20, &mut next);
+    }
+}
+
+/// Flips one random bit past the first 16 bytes of `cfg`'s encoding of `data`, `flips` times;
+/// decodes each into outs pre-filled with 0x00 and with 0xFF and asserts the same result
+/// (same bytes, or the same error). Returns how many flipped inputs decoded.
+fn prefill_differential(
+    cfg: &serde_json::Value,
+    data: &[u8],
+    flips: usize,
+    next: &mut impl FnMut() -> u64,
+) -> usize {
+    let c = codec(cfg.clone());
+    let enc = c.encode(data, DType::U4).unwrap();
+    let mut oks = 0;
+    for _ in 0..flips {
+        let mut bad = enc.clone();
+        let i = 16 + (next() as usize) % (bad.len() - 16);
+        bad[i] ^= 1 << (next() % 8);
+        let mut a = vec![0x00u8; data.len()];
+        let mut b = vec![0xFFu8; data.len()];
+        let ra = c.decode_into(&bad, &mut a).map_err(|e| e.to_string());
+        let rb = c.decode_into(&bad, &mut b).map_err(|e| e.to_string());
+        assert_eq!(ra, rb, "{cfg}: flip at {i}");
+        if ra.is_ok() {
+            assert!(
+                a == b,
+                "{cfg}: flip at {i}: output depends on the old contents"
+            );
+            oks += 1;
         }
     }
+    oks
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,24 +681,20 @@ fn row_3_1_11_prefilled_out_does_not_leak() {
 fn row_3_2_01_blosc_unknown_version_and_reserved_flag() {
     let blosc = codec(json!({"id": "blosc"}));
     for v in [0u8, 1, 3, 0xff] {
-        let mut f = blosc_memcpyed(&[1, 2, 3, 4]);
-        f[0] = v;
         assert_err!(
-            blosc.decode(&f),
+            blosc.decode(&forge_byte(&blosc_memcpyed(&[1, 2, 3, 4]), 0, v)),
             Error::Corrupt { .. },
             "format version (offset 0)",
             &format!("is {v}")
         );
     }
-    let mut f = blosc_lz4_one_stream(16, &lz4_literals16());
-    f[1] = 2;
+    let f = forge_byte(&blosc_lz4_one_stream(16, &lz4_literals16()), 1, 2);
     assert_err!(
         blosc.decode(&f),
         Error::Corrupt { .. },
         "compressor format version (offset 1) is 2"
     );
-    let mut f = blosc_memcpyed(&[1, 2, 3, 4]);
-    f[2] |= 0x08;
+    let f = forge_byte(&blosc_memcpyed(&[1, 2, 3, 4]), 2, 0x02 | 0x08);
     assert_err!(
         blosc.decode(&f),
         Error::Corrupt { .. },
@@ -672,8 +711,7 @@ fn row_3_2_02_blosc_unknown_compressor_code() {
     let good = blosc_lz4_one_stream(16, &lz4_literals16());
     assert_eq!(blosc.decode(&good).unwrap(), (0u8..16).collect::<Vec<_>>());
     for (code, needle) in [(2u8, "snappy"), (5, "code 5"), (6, "code 6"), (7, "code 7")] {
-        let mut f = good.clone();
-        f[2] = (code << 5) | 0x10;
+        let f = forge_byte(&good, 2, (code << 5) | 0x10);
         assert_err!(blosc.decode(&f), Error::Corrupt { .. }, needle);
     }
 }
@@ -682,13 +720,12 @@ fn row_3_2_02_blosc_unknown_compressor_code() {
 #[test]
 fn row_3_2_03_blosc_typesize_zero() {
     let blosc = codec(json!({"id": "blosc"}));
-    for mut f in [
+    for f in [
         blosc_memcpyed(&[1, 2, 3, 4]),
         blosc_lz4_one_stream(16, &lz4_literals16()),
     ] {
-        f[3] = 0;
         assert_err!(
-            blosc.decode(&f),
+            blosc.decode(&forge_byte(&f, 3, 0)),
             Error::Corrupt { .. },
             "typesize (offset 3) is 0"
         );
@@ -720,15 +757,12 @@ fn row_3_2_05_blosc_bad_blocksize() {
         (i32::MAX, "blocksize (offset 8) 2147483647"),
         (-1, "blocksize at offset 8 is negative"),
     ] {
-        let mut f = good.clone();
-        f[8..12].copy_from_slice(&bs.to_le_bytes());
+        let f = forge(&good, BLOCKSIZE, bs);
         assert_err!(blosc.decode(&f), Error::Corrupt { .. }, needle);
     }
     // Not a multiple of typesize: typesize 3, blocksize 16, split streams. A split block of
     // 16 bytes cannot be three equal streams; c-blosc's encoder never writes it.
-    let mut f = good.clone();
-    f[2] = 1 << 5; // lz4, split allowed
-    f[3] = 3;
+    let f = forge_byte(&forge_byte(&good, 2, 1 << 5), 3, 3); // lz4, split allowed, typesize 3
     let r = blosc.decode(&f);
     match r {
         Err(Error::Corrupt { .. }) => {}
@@ -743,9 +777,8 @@ fn row_3_2_05_blosc_bad_blocksize() {
 #[test]
 fn row_3_2_06_blosc_block_table_does_not_fit() {
     let blosc = codec(json!({"id": "blosc"}));
-    let mut f = blosc_lz4_one_stream(16, &lz4_literals16());
     // blocksize 1: 16 blocks need a 64-byte table in a 42-byte frame.
-    f[8..12].copy_from_slice(&1i32.to_le_bytes());
+    let f = forge(&blosc_lz4_one_stream(16, &lz4_literals16()), BLOCKSIZE, 1);
     assert_err!(
         blosc.decode(&f),
         Error::Corrupt { .. },
@@ -772,8 +805,7 @@ fn row_3_2_07_blosc_bstarts_and_stream_sizes_out_of_range() {
     let blosc = codec(json!({"id": "blosc"}));
     let good = blosc_lz4_one_stream(16, &lz4_literals16());
     for bstart in [0i32, 15, 19, 42, 1000, -1] {
-        let mut f = good.clone();
-        f[16..20].copy_from_slice(&bstart.to_le_bytes());
+        let f = forge(&good, BSTART0, bstart);
         let needle = if bstart < 0 {
             "block start at offset 16 is negative".to_string()
         } else {
@@ -782,18 +814,14 @@ fn row_3_2_07_blosc_bstarts_and_stream_sizes_out_of_range() {
         assert_err!(blosc.decode(&f), Error::Corrupt { .. }, &needle);
     }
     // A start in range whose 4-byte stream size runs past the end.
-    let mut f = good.clone();
-    f[16..20].copy_from_slice(&40i32.to_le_bytes());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&good, BSTART0, 40)),
         Error::Corrupt { .. },
         "block 0 stream 0: size at offset 40 is past the frame end"
     );
     for cs in [-1i32, 0, 19, 1 << 20] {
-        let mut f = good.clone();
-        f[20..24].copy_from_slice(&cs.to_le_bytes());
         assert_err!(
-            blosc.decode(&f),
+            blosc.decode(&forge(&good, CSIZE0, cs)),
             Error::Corrupt { .. },
             &format!(
                 "block 0 stream 0: size {cs} at offset 20 does not fit in the frame (42 bytes)"
@@ -808,25 +836,19 @@ fn row_3_2_08_blosc_memcpyed_size_mismatch() {
     let blosc = codec(json!({"id": "blosc"}));
     let good = blosc_memcpyed(&[9; 10]);
     assert_eq!(blosc.decode(&good).unwrap(), [9; 10]);
-    let mut f = good.clone();
-    f[4..8].copy_from_slice(&9i32.to_le_bytes());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&good, NBYTES, 9)),
         Error::Corrupt { .. },
         "memcpyed frame: cbytes 26 != nbytes 9 + 16"
     );
-    let mut f = good.clone();
-    f[4..8].copy_from_slice(&11i32.to_le_bytes());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&good, NBYTES, 11)),
         Error::Corrupt { .. },
         "memcpyed frame: cbytes 26 != nbytes 11 + 16"
     );
     // nbytes i32::MAX in a memcpyed frame: i32::MAX + 16 overflows c-blosc's int arithmetic.
-    let mut f = good;
-    f[4..8].copy_from_slice(&i32::MAX.to_le_bytes());
     assert_err!(
-        blosc.decode(&f),
+        blosc.decode(&forge(&good, NBYTES, i32::MAX)),
         Error::Corrupt { .. },
         "memcpyed frame: cbytes 26 != nbytes 2147483647 + 16"
     );
@@ -852,9 +874,9 @@ fn row_3_2_09_blosc_stream_decodes_to_wrong_size() {
     for cname in ["blosclz", "lz4", "lz4hc", "zlib", "zstd"] {
         let c = codec(json!({"id": "blosc", "cname": cname, "shuffle": 0, "blocksize": 4096}));
         let data = sample_data();
-        let mut f = c.encode(&data, DType::U4).unwrap();
+        let f = c.encode(&data, DType::U4).unwrap();
         assert_eq!(f[2] & 0x02, 0, "{cname}: frame is memcpyed");
-        f[4..8].copy_from_slice(&(data.len() as i32 + 4).to_le_bytes());
+        let f = forge(&f, NBYTES, data.len() as i32 + 4);
         assert_err!(c.decode(&f), Error::Corrupt { .. }, "block");
     }
 }
@@ -1633,4 +1655,53 @@ fn row_3_1_04c_lz4_zstd_tiny_inputs_claiming_gigabytes_with_default_limit() {
         let enc = c.encode(&zeros, DType::U1).unwrap();
         assert!(c.decode(&enc).unwrap() == zeros, "{}", c.codec_id());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The coverage table.
+
+/// tests/BAD_INPUTS.md maps each of the 66 checklist rows to its tests: every row id appears
+/// once, and every named test is a `#[test] fn` in the file the table names.
+#[test]
+fn checklist_table_names_real_tests() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let table = std::fs::read_to_string(dir.join("BAD_INPUTS.md")).unwrap();
+    let mut ids = Vec::new();
+    for line in table.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (row, file, tests) = (cells[1], cells[2], cells[3]);
+        if row == "row" {
+            continue;
+        }
+        ids.push(row.to_string());
+        if file == "n/a" {
+            assert!(tests.starts_with("not applicable: "), "{row}: {tests}");
+            continue;
+        }
+        let src = std::fs::read_to_string(dir.join(file)).unwrap();
+        let names: Vec<&str> = tests.split(", ").map(|t| t.trim_matches('`')).collect();
+        assert!(!names.is_empty(), "{row}: no test");
+        for name in names {
+            assert!(
+                src.contains(&format!("#[test]\nfn {name}() {{")),
+                "{row}: no test {name} in {file}"
+            );
+        }
+    }
+    let mut expected = Vec::new();
+    for (prefix, n) in [
+        ("F", 11),
+        ("B", 11),
+        ("C", 11),
+        ("S", 3),
+        ("D", 4),
+        ("Q", 5),
+        ("K", 3),
+        ("J", 9),
+        ("A", 9),
+    ] {
+        expected.extend((1..=n).map(|i| format!("{prefix}{i}")));
+    }
+    assert_eq!(expected.len(), 66);
+    assert_eq!(ids, expected, "rows missing, repeated or out of order");
 }

@@ -1,4 +1,4 @@
-//! Bad-input checklist rows for filters and checksums (reliability.md §3.4 D1-D4, Q1-Q3, Q5,
+//! Bad-input checklist rows for filters and checksums (reliability.md §3.4 D1-D4, Q1-Q5,
 //! K1-K3). Each test names its row; where our behaviour differs from the row's suggestion on
 //! purpose (numcodecs interop), the comment says so and the test pins what we do.
 
@@ -111,6 +111,23 @@ fn row_3_4_q3_fixedscaleoffset_out_of_range() {
     assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
     let msg = e.to_string();
     assert!(msg.contains("element 1") && msg.contains("1025.6"), "{msg}");
+}
+
+// Q4: decode producing a non-finite value. Policy (documented in fixedscaleoffset.rs: "decoding
+// never fails on values"): numpy's result, so the bytes match numcodecs: float64 -> float32
+// overflow saturates to +-inf, never an error and never a wrapped or garbage value.
+#[test]
+fn row_3_4_q4_fixedscaleoffset_decode_overflows_to_inf() {
+    let c = codec(
+        json!({"id": "fixedscaleoffset", "scale": 1e-30, "offset": 0,
+                         "dtype": "<f4", "astype": "<i4"}),
+    );
+    let dec = c.decode(&i4(&[2_000_000_000, -2_000_000_000, 0])).unwrap();
+    let vals: Vec<f32> = dec
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect();
+    assert_eq!(vals, [f32::INFINITY, f32::NEG_INFINITY, 0.0]);
 }
 
 // Q5: unsupported or unparsable dtypes -> config errors naming the key.

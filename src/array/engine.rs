@@ -125,6 +125,9 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
         .try_for_each_init(Vec::<T>::new, |buf, i| {
             let idx = grid.index_of(i);
             let ext = grid.chunk_extent(&idx);
+            // `ext` has one range per axis of `data` (grid and array share the rank, checked
+            // when the grid was built), and ndarray only passes axes below that rank.
+            #[allow(clippy::indexing_slicing)]
             let src = data.slice_each_axis(|ax| Slice::from(ext[ax.axis.index()].clone()));
             let direct = if is_whole(grid, &ext) && c_like && !swap {
                 src.as_slice()
@@ -248,6 +251,9 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
                 swap_bytes(bytes, dtype.itemsize());
             }
             let chunk = view_of(buf, grid.chunks(), meta.order)?;
+            // `ext` and `inter` have one range per axis of the chunk (same rank as the grid),
+            // and ndarray only passes axes below that rank.
+            #[allow(clippy::indexing_slicing)]
             let src = chunk.slice_each_axis(|ax| {
                 let a = ax.axis.index();
                 let start = ext[a].start;

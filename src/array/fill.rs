@@ -96,14 +96,12 @@ impl FillValue {
         let json = match dtype.kind() {
             Kind::Bool => Value::Bool(native.iter().any(|&b| b != 0)),
             Kind::Int => {
-                let mut b = [0u8; 8];
-                b[..native.len()].copy_from_slice(native);
+                let b = widen(native)?;
                 let shift = 64 - 8 * native.len() as u32;
                 serde_json::json!((i64::from_le_bytes(b) << shift) >> shift)
             }
             Kind::UInt => {
-                let mut b = [0u8; 8];
-                b[..native.len()].copy_from_slice(native);
+                let b = widen(native)?;
                 serde_json::json!(u64::from_le_bytes(b))
             }
             Kind::Float => {
@@ -147,6 +145,20 @@ fn integral(x: &serde_json::Number) -> Option<i128> {
     (f.fract() == 0.0 && f.abs() < 1.9e19).then_some(f as i128)
 }
 
+/// An integer element of at most 8 bytes, zero-extended to 8 (little-endian).
+fn widen(native: &[u8]) -> Result<[u8; 8]> {
+    let mut b = [0u8; 8];
+    b.get_mut(..native.len())
+        .ok_or_else(|| {
+            Error::Array(format!(
+                "integer fill value of {} bytes is wider than 8",
+                native.len()
+            ))
+        })?
+        .copy_from_slice(native);
+    Ok(b)
+}
+
 trait TruncBytes {
     fn to_ne_bytes_trunc(self, n: usize) -> Vec<u8>;
 }
@@ -154,7 +166,8 @@ trait TruncBytes {
 impl TruncBytes for i64 {
     fn to_ne_bytes_trunc(self, n: usize) -> Vec<u8> {
         // Little-endian targets only (see `dtype::Element`): the low `n` bytes come first.
-        self.to_le_bytes()[..n].to_vec()
+        let b = self.to_le_bytes();
+        b.get(..n).unwrap_or(&b).to_vec()
     }
 }
 

@@ -101,9 +101,9 @@ impl ChunkGrid {
     /// The grid index of the `n`-th chunk in C order.
     pub fn index_of(&self, mut n: usize) -> Vec<usize> {
         let mut idx = vec![0; self.ndim()];
-        for (i, &g) in self.grid.iter().enumerate().rev() {
+        for (slot, &g) in idx.iter_mut().zip(&self.grid).rev() {
             if g > 0 {
-                idx[i] = n % g;
+                *slot = n % g;
                 n /= g;
             }
         }
@@ -176,17 +176,18 @@ impl ChunkGrid {
         }
         loop {
             out.push(idx.clone());
-            let mut axis = idx.len();
-            loop {
-                if axis == 0 {
-                    return Ok(out);
-                }
-                axis -= 1;
-                idx[axis] += 1;
-                if idx[axis] < ranges[axis].end {
+            // Odometer step, last axis fastest; done when the first axis wraps.
+            let mut wrapped = true;
+            for (i, r) in idx.iter_mut().zip(&ranges).rev() {
+                *i += 1;
+                if *i < r.end {
+                    wrapped = false;
                     break;
                 }
-                idx[axis] = ranges[axis].start;
+                *i = r.start;
+            }
+            if wrapped {
+                return Ok(out);
             }
         }
     }

@@ -79,12 +79,11 @@ pub fn adler32(data: &[u8]) -> u32 {
 fn adler_block(block: &[u8], s1_0: u64) -> (u64, u64) {
     let mut a = [0u32; 32];
     let mut p = [0u32; 32];
-    let chunks = block.chunks_exact(32);
-    let tail = chunks.remainder();
+    let (chunks, tail) = block.as_chunks::<32>();
     for c in chunks {
-        for j in 0..32 {
-            p[j] += a[j];
-            a[j] += c.get(j).copied().unwrap_or(0) as u32;
+        for ((pj, aj), &x) in p.iter_mut().zip(a.iter_mut()).zip(c) {
+            *pj += *aj;
+            *aj += u32::from(x);
         }
     }
     let body = (block.len() - tail.len()) as u64;
@@ -152,7 +151,11 @@ impl Checksum32 {
     /// Splits `input` into (payload, stored checksum) and verifies it.
     fn verify<'a>(&self, input: &'a [u8]) -> Result<&'a [u8]> {
         let id = self.algorithm.id();
-        if input.len() < 4 {
+        let split = match self.location() {
+            Location::Start => input.split_first_chunk::<4>().map(|(s, p)| (p, s)),
+            Location::End => input.split_last_chunk::<4>(),
+        };
+        let Some((payload, stored)) = split else {
             return Err(Error::corrupt(
                 id,
                 format!(
@@ -160,15 +163,8 @@ impl Checksum32 {
                     input.len()
                 ),
             ));
-        }
-        let (payload, stored) = match self.location() {
-            Location::Start => {
-                let (s, p) = input.split_at(4);
-                (p, s)
-            }
-            Location::End => input.split_at(input.len() - 4),
         };
-        let stored = u32::from_le_bytes([stored[0], stored[1], stored[2], stored[3]]);
+        let stored = u32::from_le_bytes(*stored);
         let computed = self.algorithm.checksum(payload);
         if stored != computed {
             return Err(Error::ChecksumMismatch {

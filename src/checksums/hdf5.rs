@@ -106,10 +106,11 @@ pub fn jenkins_lookup3(data: &[u8], initval: u32) -> u32 {
     // Full 12-byte blocks are mixed, except the last block (full or not), which is finalised.
     let last = (data.len() - 1) / 12 * 12;
     let (body, tail) = data.split_at(last);
-    for k in body.chunks_exact(12) {
-        a = a.wrapping_add(le32(&k[0..4]));
-        b = b.wrapping_add(le32(&k[4..8]));
-        c = c.wrapping_add(le32(&k[8..12]));
+    for k in body.as_chunks::<12>().0 {
+        let [ka, kb, kc]: [[u8; 4]; 3] = bytemuck::cast(*k);
+        a = a.wrapping_add(u32::from_le_bytes(ka));
+        b = b.wrapping_add(u32::from_le_bytes(kb));
+        c = c.wrapping_add(u32::from_le_bytes(kc));
         mix(&mut a, &mut b, &mut c);
     }
     a = a.wrapping_add(le32(tail.get(0..).unwrap_or_default()));
@@ -120,7 +121,7 @@ pub fn jenkins_lookup3(data: &[u8], initval: u32) -> u32 {
 }
 
 fn split_checksum<'a>(id: &str, input: &'a [u8]) -> Result<(&'a [u8], u32)> {
-    if input.len() < 4 {
+    let Some((payload, s)) = input.split_last_chunk::<4>() else {
         return Err(Error::corrupt(
             id,
             format!(
@@ -128,9 +129,8 @@ fn split_checksum<'a>(id: &str, input: &'a [u8]) -> Result<(&'a [u8], u32)> {
                 input.len()
             ),
         ));
-    }
-    let (payload, s) = input.split_at(input.len() - 4);
-    Ok((payload, le32(s)))
+    };
+    Ok((payload, u32::from_le_bytes(*s)))
 }
 
 fn check(id: &str, stored: u32, computed: u32) -> Result<()> {

@@ -1,5 +1,15 @@
 //! Checksum codecs: payload plus a 4-byte checksum, verified on decode.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod checksum32;
 pub mod hdf5;
 

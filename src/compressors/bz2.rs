@@ -6,7 +6,7 @@
 //! stream are ignored (with whatever that broken stream produced), but a stream that is merely
 //! cut short is an error.
 
-use super::stream::{run_stream, Sink, Space, Step};
+use super::stream::{self, run_concatenated, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -45,41 +45,23 @@ impl Bz2 {
     }
 
     fn decode_to(&self, input: &[u8], sink: &mut Sink<'_>) -> Result<()> {
-        let mut pos = 0usize;
-        let mut streams = 0usize;
-        while pos < input.len() {
-            let rest = input.get(pos..).unwrap_or_default();
-            let start = sink.len();
-            let mut d = Decompress::new(false);
-            let mut library_error = false;
-            let r = run_stream(Self::ID, rest, sink, |i, o| {
-                let (in0, out0) = (d.total_in(), d.total_out());
-                let status = match o {
-                    Space::Slice(o) => d.decompress(i, o),
-                    Space::Vec(v) => d.decompress_vec(i, v),
-                }
-                .map_err(|e| {
-                    library_error = true;
-                    Error::corrupt(Self::ID, format!("invalid bzip2 data: {e}"))
-                })?;
-                Ok(Step {
-                    consumed: (d.total_in() - in0) as usize,
-                    produced: (d.total_out() - out0) as usize,
-                    done: status == Status::StreamEnd,
-                })
-            });
-            match r {
-                Ok(used) => pos += used,
-                Err(_) if library_error && streams > 0 => {
-                    // Python ignores trailing data that is not a valid stream.
-                    sink.rollback(start);
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
-            }
-            streams += 1;
+        if input.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let new = || Ok(Decompress::new(false));
+        run_concatenated(Self::ID, input, sink, new, |d, i, o| {
+            let (in0, out0) = (d.total_in(), d.total_out());
+            let status = match o {
+                Space::Slice(o) => d.decompress(i, o),
+                Space::Vec(v) => d.decompress_vec(i, v),
+            }
+            .map_err(|e| Error::corrupt(Self::ID, format!("invalid bzip2 data: {e}")))?;
+            Ok(Step {
+                consumed: (d.total_in() - in0) as usize,
+                produced: (d.total_out() - out0) as usize,
+                done: status == Status::StreamEnd,
+            })
+        })
     }
 }
 
@@ -110,15 +92,11 @@ impl Codec for Bz2 {
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
-        let mut sink = Sink::grow(Self::ID, limit, input.len().saturating_mul(4), false);
-        self.decode_to(input, &mut sink)?;
-        sink.finish()
+        stream::decode_limited(Self::ID, input, limit, |s| self.decode_to(input, s))
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
-        let mut sink = Sink::fixed(Self::ID, out);
-        self.decode_to(input, &mut sink)?;
-        sink.finish().map(|_| ())
+        stream::decode_into(Self::ID, out, |s| self.decode_to(input, s))
     }
 }
 

@@ -10,7 +10,7 @@
 //! member. FEXTRA/FNAME/FCOMMENT/FHCRC header fields are skipped (the header CRC is not
 //! checked, as in Python); the CRC-32 and ISIZE of every member are.
 
-use super::stream::{run_stream, Sink};
+use super::stream::{self, run_stream, Sink};
 use super::zlib::{deflate_all, flate_level, inflate_step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
@@ -82,11 +82,14 @@ impl GZip {
                 sink,
                 |i, o| inflate_step(Self::ID, &mut d, i, o),
             )?;
-            let trailer = input.get(pos..pos + 8).ok_or_else(|| {
-                Error::corrupt(Self::ID, "member ends before its CRC-32 and ISIZE trailer")
-            })?;
-            let stored_crc = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-            let stored_size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
+            let &[c0, c1, c2, c3, s0, s1, s2, s3] = input
+                .get(pos..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .ok_or_else(|| {
+                    Error::corrupt(Self::ID, "member ends before its CRC-32 and ISIZE trailer")
+                })?;
+            let stored_crc = u32::from_le_bytes([c0, c1, c2, c3]);
+            let stored_size = u32::from_le_bytes([s0, s1, s2, s3]);
             pos += 8;
             let produced = sink.len() - start;
             let computed = crc32fast::hash(sink.decoded_from(start));
@@ -115,24 +118,26 @@ impl GZip {
 /// The length of the gzip member header at the start of `b`.
 fn member_header_len(b: &[u8]) -> Result<usize> {
     let truncated = || Error::corrupt(GZip::ID, "truncated gzip header");
-    let fixed = b.get(..10).ok_or_else(truncated)?;
-    if fixed[0] != 0x1f || fixed[1] != 0x8b {
+    let &[id1, id2, method, flags, ..] = b.first_chunk::<10>().ok_or_else(truncated)?;
+    if id1 != 0x1f || id2 != 0x8b {
         return Err(Error::corrupt(
             GZip::ID,
             "not a gzip member (bad magic bytes)",
         ));
     }
-    if fixed[2] != 8 {
+    if method != 8 {
         return Err(Error::corrupt(
             GZip::ID,
-            format!("unknown compression method {}", fixed[2]),
+            format!("unknown compression method {method}"),
         ));
     }
-    let flags = fixed[3];
     let mut pos = 10usize;
     if flags & FEXTRA != 0 {
-        let x = b.get(pos..pos + 2).ok_or_else(truncated)?;
-        pos += 2 + u16::from_le_bytes([x[0], x[1]]) as usize;
+        let xlen = b
+            .get(pos..)
+            .and_then(<[u8]>::first_chunk::<2>)
+            .ok_or_else(truncated)?;
+        pos += 2 + usize::from(u16::from_le_bytes(*xlen));
     }
     for flag in [FNAME, FCOMMENT] {
         if flags & flag != 0 {
@@ -168,15 +173,11 @@ impl Codec for GZip {
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
-        let mut sink = Sink::grow(Self::ID, limit, input.len().saturating_mul(4), false);
-        self.decode_to(input, &mut sink)?;
-        sink.finish()
+        stream::decode_limited(Self::ID, input, limit, |s| self.decode_to(input, s))
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
-        let mut sink = Sink::fixed(Self::ID, out);
-        self.decode_to(input, &mut sink)?;
-        sink.finish().map(|_| ())
+        stream::decode_into(Self::ID, out, |s| self.decode_to(input, s))
     }
 }
 

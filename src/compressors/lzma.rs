@@ -18,7 +18,7 @@
 //! XZ with `filters` decodes here although numcodecs' decoder refuses it (the filters are in
 //! the XZ headers).
 
-use super::stream::{run_stream, Sink, Space, Step};
+use super::stream::{self, run_concatenated, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -431,49 +431,26 @@ impl Lzma {
             .saturating_mul(2)
             .saturating_add(1 << 20)
             .max(128 << 20);
-        let mut pos = 0usize;
-        let mut streams = 0usize;
-        loop {
-            let rest = input.get(pos..).unwrap_or_default();
-            let start = sink.len();
-            let mut d = self.decoder(memlimit)?;
-            let mut library_error = false;
-            let r = run_stream(Self::ID, rest, sink, |i, o| {
-                let (in0, out0) = (d.total_in(), d.total_out());
-                let status = match o {
-                    Space::Slice(o) => d.process(i, o, Action::Run),
-                    Space::Vec(v) => d.process_vec(i, v, Action::Run),
-                }
-                .map_err(|e| {
-                    library_error = true;
-                    match e {
-                        liblzma::stream::Error::MemLimit => Error::corrupt(
-                            Self::ID,
-                            format!("the stream needs more than {memlimit} bytes of decoder memory (its dictionary is too large for the expected size)"),
-                        ),
-                        e => Error::corrupt(Self::ID, format!("invalid {} data: {e:?}", self.format_name())),
-                    }
-                })?;
-                Ok(Step {
-                    consumed: (d.total_in() - in0) as usize,
-                    produced: (d.total_out() - out0) as usize,
-                    done: status == Status::StreamEnd,
-                })
-            });
-            match r {
-                Ok(used) => pos += used,
-                Err(_) if library_error && streams > 0 => {
-                    // Python ignores trailing data that is not a valid stream.
-                    sink.rollback(start);
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
+        let new = || self.decoder(memlimit);
+        run_concatenated(Self::ID, input, sink, new, |d, i, o| {
+            let (in0, out0) = (d.total_in(), d.total_out());
+            let status = match o {
+                Space::Slice(o) => d.process(i, o, Action::Run),
+                Space::Vec(v) => d.process_vec(i, v, Action::Run),
             }
-            streams += 1;
-            if pos >= input.len() {
-                return Ok(());
-            }
-        }
+            .map_err(|e| match e {
+                liblzma::stream::Error::MemLimit => Error::corrupt(
+                    Self::ID,
+                    format!("the stream needs more than {memlimit} bytes of decoder memory (its dictionary is too large for the expected size)"),
+                ),
+                e => Error::corrupt(Self::ID, format!("invalid {} data: {e:?}", self.format_name())),
+            })?;
+            Ok(Step {
+                consumed: (d.total_in() - in0) as usize,
+                produced: (d.total_out() - out0) as usize,
+                done: status == Status::StreamEnd,
+            })
+        })
     }
 
     fn format_name(&self) -> &'static str {
@@ -519,16 +496,12 @@ impl Codec for Lzma {
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
-        let mut sink = Sink::grow(Self::ID, limit, input.len().saturating_mul(4), false);
-        self.decode_to(input, &mut sink, limit)?;
-        sink.finish()
+        stream::decode_limited(Self::ID, input, limit, |s| self.decode_to(input, s, limit))
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
         let limit = out.len();
-        let mut sink = Sink::fixed(Self::ID, out);
-        self.decode_to(input, &mut sink, limit)?;
-        sink.finish().map(|_| ())
+        stream::decode_into(Self::ID, out, |s| self.decode_to(input, s, limit))
     }
 }
 

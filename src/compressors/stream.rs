@@ -153,6 +153,30 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// `Codec::decode_limited` of a streaming decoder: `decode` writes into a sink that grows up to
+/// `limit` (first guess: four times the input).
+pub(crate) fn decode_limited(
+    codec: &'static str,
+    input: &[u8],
+    limit: usize,
+    decode: impl FnOnce(&mut Sink<'_>) -> Result<()>,
+) -> Result<Vec<u8>> {
+    let mut sink = Sink::grow(codec, limit, input.len().saturating_mul(4), false);
+    decode(&mut sink)?;
+    sink.finish()
+}
+
+/// `Codec::decode_into` of a streaming decoder: `decode` must fill `out` exactly.
+pub(crate) fn decode_into(
+    codec: &'static str,
+    out: &mut [u8],
+    decode: impl FnOnce(&mut Sink<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut sink = Sink::fixed(codec, out);
+    decode(&mut sink)?;
+    sink.finish().map(|_| ())
+}
+
 /// One step of a streaming decoder: decode from `input` into `output`.
 pub(crate) struct Step {
     /// Input bytes consumed.
@@ -186,6 +210,51 @@ pub(crate) fn run_stream(
                 codec,
                 "the stream is truncated (input ended before the end-of-stream marker)",
             ));
+        }
+    }
+}
+
+/// Decodes concatenated streams as Python's `bz2` and `lzma` modules do: one stream after
+/// another until the input is used up (at least one stream is attempted, even on empty input);
+/// once a stream has decoded, a following one the library rejects (`step` returned an error) is
+/// trailing garbage that is ignored, with whatever it produced rolled back; a stream that is
+/// merely cut short is an error. `new_decoder` makes the state for each stream.
+pub(crate) fn run_concatenated<D>(
+    codec: &'static str,
+    input: &[u8],
+    sink: &mut Sink<'_>,
+    mut new_decoder: impl FnMut() -> Result<D>,
+    mut step: impl FnMut(&mut D, &[u8], Space<'_>) -> Result<Step>,
+) -> Result<()> {
+    let mut pos = 0usize;
+    let mut streams = 0usize;
+    loop {
+        let rest = input.get(pos..).unwrap_or_default();
+        let start = sink.len();
+        let mut d = new_decoder()?;
+        let mut library_error = false;
+        let r = run_stream(codec, rest, sink, |i, o| {
+            step(&mut d, i, o).inspect_err(|_| library_error = true)
+        });
+        match r {
+            Ok(0) if pos < input.len() => {
+                // No progress: stop rather than loop forever.
+                return Err(Error::corrupt(
+                    codec,
+                    format!("a stream at offset {pos} ended without using any input"),
+                ));
+            }
+            Ok(used) => pos += used,
+            Err(_) if library_error && streams > 0 => {
+                // Python ignores trailing data that is not a valid stream.
+                sink.rollback(start);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
+        streams += 1;
+        if pos >= input.len() {
+            return Ok(());
         }
     }
 }

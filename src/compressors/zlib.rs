@@ -4,7 +4,7 @@
 //!
 //! Decode: one zlib stream; bytes after the end of the stream are ignored, as numcodecs does.
 
-use super::stream::{run_stream, Sink, Space, Step};
+use super::stream::{self, run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -121,15 +121,11 @@ impl Codec for Zlib {
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
-        let mut sink = Sink::grow(Self::ID, limit, input.len().saturating_mul(4), false);
-        self.decode_to(input, &mut sink)?;
-        sink.finish()
+        stream::decode_limited(Self::ID, input, limit, |s| self.decode_to(input, s))
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
-        let mut sink = Sink::fixed(Self::ID, out);
-        self.decode_to(input, &mut sink)?;
-        sink.finish().map(|_| ())
+        stream::decode_into(Self::ID, out, |s| self.decode_to(input, s))
     }
 }
 

@@ -16,7 +16,7 @@
 //! Bytes: libzstd 1.5.7 (zstd-sys) here, 1.5.6 in numcodecs 0.16.6. The fixtures show which
 //! levels still give identical frames; decode is identical for every level.
 
-use super::stream::{run_stream, Sink, Space, Step};
+use super::stream::{self, run_stream, Sink, Space, Step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -197,9 +197,7 @@ impl Codec for Zstd {
             ));
         }
         let limit = out.len();
-        let mut sink = Sink::fixed(Self::ID, out);
-        self.decode_to(input, &mut sink, limit)?;
-        sink.finish().map(|_| ())
+        stream::decode_into(Self::ID, out, |s| self.decode_to(input, s, limit))
     }
 }
 

@@ -3,6 +3,13 @@
 //!
 //! Decoding treats the frame as untrusted: every field is checked against the real buffer
 //! length and the expected output size before it is used.
+//!
+//! No indexing or slicing that can panic (`clippy::indexing_slicing` is denied; `unwrap_used`,
+//! `expect_used` and `panic` are denied by `compressors`): fields are read with `get` and
+//! fixed-size array patterns, blocks and streams are checked slices taken once per block or
+//! stream, never per byte.
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::blocksize::{compute_blocksize, decoder_splits, split_block, MIN_BUFFERSIZE};
 use super::inner::{self, Cname};
@@ -54,7 +61,7 @@ fn corrupt(msg: impl std::fmt::Display) -> Error {
 
 fn read_i32(buf: &[u8], at: usize) -> Option<i32> {
     let b = buf.get(at..at.checked_add(4)?)?;
-    Some(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    Some(i32::from_le_bytes(b.try_into().ok()?))
 }
 
 fn field(buf: &[u8], at: usize, name: &str) -> Result<usize> {
@@ -68,20 +75,19 @@ impl Header {
     /// then lengths against the real buffer, version bytes, flags, typesize, and (for
     /// non-memcpyed frames) blocksize and the block-start table.
     pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Header> {
-        if input.len() < HEADER {
+        let Some(&[version, version_codec, flags, typesize, ..]) = input.first_chunk::<HEADER>()
+        else {
             return Err(corrupt(format!(
                 "frame of {} bytes is shorter than the 16-byte header",
                 input.len()
             )));
-        }
-        if input[0] != VERSION {
+        };
+        if version != VERSION {
             return Err(corrupt(format!(
-                "format version (offset 0) is {}, expected {VERSION}",
-                input[0]
+                "format version (offset 0) is {version}, expected {VERSION}"
             )));
         }
-        let flags = input[2];
-        let typesize = usize::from(input[3]);
+        let typesize = usize::from(typesize);
         let nbytes = field(input, 4, "nbytes")?;
         let blocksize = field(input, 8, "blocksize")?;
         let cbytes = field(input, 12, "cbytes")?;
@@ -125,10 +131,9 @@ impl Header {
             }
             return Ok(h);
         }
-        if input[1] != VERSION_CODEC {
+        if version_codec != VERSION_CODEC {
             return Err(corrupt(format!(
-                "compressor format version (offset 1) is {}, expected {VERSION_CODEC}",
-                input[1]
+                "compressor format version (offset 1) is {version_codec}, expected {VERSION_CODEC}"
             )));
         }
         if nbytes == 0 {
@@ -185,25 +190,42 @@ fn filter_applies(filter: Filter, typesize: usize, bsize: usize) -> bool {
     }
 }
 
-/// Applies `filter` to one block: whole elements transposed, trailing bytes copied.
-fn forward_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
-    let whole = src.len() / typesize * typesize;
-    match filter {
-        Filter::Byte => shuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::Bit => bitshuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::None => dst[..whole].copy_from_slice(&src[..whole]),
+/// Applies `filter` (`forward`: shuffle, else unshuffle) to one block: whole elements
+/// transposed, trailing bytes copied. `src` and `dst` must have the same length (one check per
+/// block; the kernels then run on exact slices).
+fn apply_filter(
+    filter: Filter,
+    forward: bool,
+    typesize: usize,
+    src: &[u8],
+    dst: &mut [u8],
+) -> Result<()> {
+    let whole = src.len().checked_div(typesize).map_or(0, |n| n * typesize);
+    let (Some((s, s_tail)), Some((d, d_tail))) =
+        (src.split_at_checked(whole), dst.split_at_mut_checked(whole))
+    else {
+        return Err(corrupt(format!(
+            "block of {} bytes does not fit the {}-byte filter buffer",
+            src.len(),
+            dst.len()
+        )));
+    };
+    if s_tail.len() != d_tail.len() {
+        return Err(corrupt(format!(
+            "block of {} bytes does not match the {}-byte filter buffer",
+            src.len(),
+            dst.len()
+        )));
     }
-    dst[whole..].copy_from_slice(&src[whole..]);
-}
-
-fn inverse_filter(filter: Filter, typesize: usize, src: &[u8], dst: &mut [u8]) {
-    let whole = src.len() / typesize * typesize;
-    match filter {
-        Filter::Byte => unshuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::Bit => bitunshuffle(typesize, &src[..whole], &mut dst[..whole]),
-        Filter::None => dst[..whole].copy_from_slice(&src[..whole]),
+    match (filter, forward) {
+        (Filter::Byte, true) => shuffle(typesize, s, d),
+        (Filter::Byte, false) => unshuffle(typesize, s, d),
+        (Filter::Bit, true) => bitshuffle(typesize, s, d),
+        (Filter::Bit, false) => bitunshuffle(typesize, s, d),
+        (Filter::None, _) => d.copy_from_slice(s),
     }
-    dst[whole..].copy_from_slice(&src[whole..]);
+    d_tail.copy_from_slice(s_tail);
+    Ok(())
 }
 
 /// Decodes a frame whose header `h` was parsed from `input` into `out` (exactly `h.nbytes`).
@@ -211,9 +233,26 @@ pub(crate) fn decode_into(input: &[u8], h: &Header, out: &mut [u8]) -> Result<()
     if out.len() != h.nbytes {
         return Err(Error::output_size(ID, h.nbytes, out.len()));
     }
-    let frame = &input[..h.cbytes];
+    let frame = input.get(..h.cbytes).ok_or_else(|| {
+        corrupt(format!(
+            "frame is truncated: cbytes says {} bytes, the buffer has {}",
+            h.cbytes,
+            input.len()
+        ))
+    })?;
     if h.memcpyed() {
-        out.copy_from_slice(&frame[HEADER..]);
+        // Header::parse checked cbytes == nbytes + 16 == out.len() + 16.
+        let data = frame
+            .get(HEADER..)
+            .filter(|d| d.len() == out.len())
+            .ok_or_else(|| {
+                corrupt(format!(
+                    "memcpyed frame: {} data bytes, expected nbytes {}",
+                    frame.len().saturating_sub(HEADER),
+                    out.len()
+                ))
+            })?;
+        out.copy_from_slice(data);
         return Ok(());
     }
     let code = h.flags >> 5;
@@ -280,8 +319,7 @@ fn decode_block(
                 tmp,
                 parallel_streams,
             )?;
-            inverse_filter(filter, h.typesize, tmp, block);
-            Ok(())
+            apply_filter(filter, false, h.typesize, tmp, block)
         });
     }
     decode_streams(
@@ -407,7 +445,9 @@ fn with_shuf<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
     if tmp.len() < len {
         tmp.resize(len, 0);
     }
-    let r = f(&mut tmp[..len]);
+    // `tmp` has at least `len` bytes; an empty slice (impossible) fails the callers' length
+    // checks instead of panicking.
+    let r = f(tmp.get_mut(..len).unwrap_or_default());
     SHUF.set(tmp);
     r
 }
@@ -442,7 +482,11 @@ fn append_stream(
         out.extend_from_slice(stream);
         cs = neblock;
     }
-    out[at..ntbytes].copy_from_slice(&(cs as i32).to_le_bytes());
+    // `cs` < `neblock` <= i32::MAX (blocks are at most MAX_BUFFERSIZE bytes).
+    match out.get_mut(at..ntbytes) {
+        Some(size) => size.copy_from_slice(&(cs as i32).to_le_bytes()),
+        None => return false,
+    }
     true
 }
 
@@ -454,19 +498,58 @@ fn append_block(
     src: &[u8],
     out: &mut Vec<u8>,
     maxbytes: Option<usize>,
-) -> bool {
+) -> Result<bool> {
     let bsize = src.len();
-    let neblock = bsize / nsplits;
+    let neblock = bsize / nsplits.max(1);
+    if neblock == 0 {
+        return Ok(false);
+    }
     if filter_applies(p.filter, p.typesize, bsize) {
         with_shuf(bsize, |tmp| {
-            forward_filter(p.filter, p.typesize, src, tmp);
-            tmp.chunks(neblock)
-                .all(|s| append_stream(p, s, out, maxbytes))
+            apply_filter(p.filter, true, p.typesize, src, tmp)?;
+            Ok(tmp
+                .chunks(neblock)
+                .all(|s| append_stream(p, s, out, maxbytes)))
         })
     } else {
-        src.chunks(neblock)
-            .all(|s| append_stream(p, s, out, maxbytes))
+        Ok(src
+            .chunks(neblock)
+            .all(|s| append_stream(p, s, out, maxbytes)))
     }
+}
+
+/// The 16-byte header. Sizes are at most `MAX_BUFFERSIZE + HEADER` = i32::MAX (checked by
+/// `encode`), so the casts keep every value.
+fn header_bytes(
+    flags: u8,
+    typesize: usize,
+    nbytes: usize,
+    blocksize: usize,
+    cbytes: usize,
+) -> [u8; HEADER] {
+    bytemuck::cast([
+        [VERSION, VERSION_CODEC, flags, typesize as u8],
+        (nbytes as i32).to_le_bytes(),
+        (blocksize as i32).to_le_bytes(),
+        (cbytes as i32).to_le_bytes(),
+    ])
+}
+
+/// Writes `header` and the block-start table (`starts`) over the first bytes of `out`, which
+/// the encoder reserved for them. False (the caller then writes a memcpyed frame) if they do
+/// not fit, which cannot happen for a frame the encoder built.
+fn write_head(out: &mut [u8], header: [u8; HEADER], starts: &[usize]) -> bool {
+    let Some((head, rest)) = out.split_first_chunk_mut::<HEADER>() else {
+        return false;
+    };
+    *head = header;
+    let Some(table) = rest.get_mut(..4 * starts.len()) else {
+        return false;
+    };
+    for (slot, &s) in table.chunks_exact_mut(4).zip(starts) {
+        slot.copy_from_slice(&(s as i32).to_le_bytes());
+    }
+    true
 }
 
 /// Encodes `input` as c-blosc 1.21 does single-threaded; blocks are compressed in parallel on
@@ -491,15 +574,10 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     if !split {
         flags |= FLAG_DONT_SPLIT;
     }
-    let header = |out: &mut [u8], flags: u8, cbytes: usize| {
-        out[..4].copy_from_slice(&[VERSION, VERSION_CODEC, flags, ts as u8]);
-        out[4..8].copy_from_slice(&(nbytes as i32).to_le_bytes());
-        out[8..12].copy_from_slice(&(blocksize as i32).to_le_bytes());
-        out[12..16].copy_from_slice(&(cbytes as i32).to_le_bytes());
-    };
+    let header = |flags: u8, cbytes: usize| header_bytes(flags, ts, nbytes, blocksize, cbytes);
     let memcpyed = || {
-        let mut out = vec![0u8; HEADER];
-        header(&mut out, flags | FLAG_MEMCPYED, nbytes + HEADER);
+        let mut out = Vec::with_capacity(HEADER + nbytes);
+        out.extend_from_slice(&header(flags | FLAG_MEMCPYED, nbytes + HEADER));
         out.extend_from_slice(input);
         out
     };
@@ -523,25 +601,29 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     }
     let threads = rayon::current_num_threads();
     if crate::parallel::inner_parallelism() && nbytes >= PARALLEL_MIN_BYTES {
-        if let Some(out) = encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes) {
-            let mut out = out;
+        if let Some((mut out, starts)) =
+            encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes)
+        {
             let cbytes = out.len();
-            header(&mut out, flags, cbytes);
-            return Ok(out);
+            if write_head(&mut out, header(flags, cbytes), &starts) {
+                return Ok(out);
+            }
         }
     }
     // Serial: every stream goes straight into the frame, under c-blosc's budget.
     let mut out = Vec::with_capacity(maxbytes);
     out.resize(table_end, 0);
+    let mut starts = Vec::with_capacity(nblocks);
     for (i, b) in input.chunks(blocksize).enumerate() {
-        let at = out.len() as i32;
-        out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
-        if !append_block(p, splits_of(i), b, &mut out, Some(maxbytes)) {
+        starts.push(out.len());
+        if !append_block(p, splits_of(i), b, &mut out, Some(maxbytes))? {
             return Ok(memcpyed());
         }
     }
     let cbytes = out.len();
-    header(&mut out, flags, cbytes);
+    if !write_head(&mut out, header(flags, cbytes), &starts) {
+        return Ok(memcpyed());
+    }
     Ok(out)
 }
 
@@ -549,8 +631,8 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
 /// compressed on the rayon pool into one buffer per run, then copied into the frame in order,
 /// in parallel. Returns None (the caller then runs the serial encoder, which applies c-blosc's
 /// budget stream by stream) unless the result is clearly under the budget, in which case no
-/// stream's `maxout` was bound and the bytes equal the serial encoder's. The header's first
-/// 16 bytes are left for the caller.
+/// stream's `maxout` was bound and the bytes equal the serial encoder's. The header and the
+/// block-start table are left zero for the caller, with the block starts returned beside them.
 fn encode_parallel(
     p: &EncodeParams,
     input: &[u8],
@@ -558,7 +640,7 @@ fn encode_parallel(
     splits_of: &(dyn Fn(usize) -> usize + Sync),
     threads: usize,
     maxbytes: usize,
-) -> Option<Vec<u8>> {
+) -> Option<(Vec<u8>, Vec<usize>)> {
     let nblocks = input.len().div_ceil(blocksize);
     let table_end = HEADER + 4 * nblocks;
     // Each part: its bytes, and the offsets of the blocks that start in it.
@@ -580,7 +662,7 @@ fn encode_parallel(
         };
         if filter_applies(p.filter, p.typesize, input.len()) {
             let mut tmp = vec![0u8; input.len()];
-            forward_filter(p.filter, p.typesize, input, &mut tmp);
+            apply_filter(p.filter, true, p.typesize, input, &mut tmp).ok()?;
             one(&tmp)?
         } else {
             one(input)?
@@ -596,7 +678,7 @@ fn encode_parallel(
                 let mut starts = Vec::with_capacity(per);
                 for (k, b) in run.chunks(blocksize).enumerate() {
                     starts.push(v.len());
-                    if !append_block(p, splits_of(g * per + k), b, &mut v, None) {
+                    if !append_block(p, splits_of(g * per + k), b, &mut v, None).ok()? {
                         return None;
                     }
                 }
@@ -610,15 +692,11 @@ fn encode_parallel(
     }
     let mut out = Vec::with_capacity(total);
     out.resize(table_end, 0);
-    let mut i = 0;
+    let mut block_starts = Vec::with_capacity(nblocks);
     for (v, starts) in &parts {
-        for &s in starts {
-            let at = (out.len() + s) as i32;
-            out[HEADER + 4 * i..HEADER + 4 * i + 4].copy_from_slice(&at.to_le_bytes());
-            i += 1;
-        }
+        block_starts.extend(starts.iter().map(|&s| out.len() + s));
         out.extend_from_slice(v);
     }
     give_back(parts.into_iter().map(|(v, _)| v));
-    Some(out)
+    Some((out, block_starts))
 }

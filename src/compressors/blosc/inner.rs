@@ -108,9 +108,11 @@ pub(crate) fn compress_append(
             if buf.len() < max_out {
                 buf.resize(max_out, 0);
             }
-            let n = compress(cname, clevel, src, &mut buf[..max_out]);
-            if n > 0 {
-                out.extend_from_slice(&buf[..n]);
+            let n = buf
+                .get_mut(..max_out)
+                .map_or(0, |dst| compress(cname, clevel, src, dst));
+            if let Some(compressed) = buf.get(..n).filter(|_| n > 0) {
+                out.extend_from_slice(compressed);
             }
             SCRATCH.set(buf);
             n
