@@ -209,3 +209,39 @@ fn row_3_4_k3_checksum_location_and_algorithm() {
     ));
     config_err(json!({"id": "crc32", "location": "middle"}), "location");
 }
+
+// Q1 (scale 0): numcodecs accepts `scale` 0, encodes every value to 0 and decodes 0/0 to NaN.
+// Deliberate difference: a config error naming `scale` (also for -0.0 and 0.0).
+#[test]
+fn row_3_4_q1_fixedscaleoffset_scale_zero_is_a_config_error() {
+    for scale in [json!(0), json!(0.0), json!(-0.0)] {
+        config_err(
+            json!({"id": "fixedscaleoffset", "scale": scale, "offset": 0, "dtype": "<f8"}),
+            "scale",
+        );
+    }
+    // A tiny but nonzero scale is accepted.
+    codec(json!({"id": "fixedscaleoffset", "scale": 1e-300, "offset": 0, "dtype": "<f8"}));
+}
+
+// Q4: decode overflowing `dtype` gives ±inf, as numpy does (numcodecs 0.16.6 with numpy 2.4:
+// `<i4` [2e9, -2e9, 1] at scale 1e-30 into `<f4` -> 0000807f 000080ff caf24971; `<f2` at scale
+// 1e-3: [100000, -70] -> 007c 00fc). Pinned rather than an error: these are numpy's values.
+#[test]
+fn row_3_4_q4_fixedscaleoffset_decode_overflow_is_numpy_inf() {
+    let c = codec(
+        json!({"id": "fixedscaleoffset", "scale": 1e-30, "offset": 0,
+                         "dtype": "<f4", "astype": "<i4"}),
+    );
+    let dec = c.decode(&i4(&[2_000_000_000, -2_000_000_000, 1])).unwrap();
+    assert_eq!(
+        dec,
+        [0x00, 0x00, 0x80, 0x7f, 0x00, 0x00, 0x80, 0xff, 0xca, 0xf2, 0x49, 0x71]
+    );
+    let c = codec(json!({"id": "fixedscaleoffset", "scale": 1e-3, "offset": 0,
+                         "dtype": "<f2", "astype": "<i4"}));
+    assert_eq!(
+        c.decode(&i4(&[100_000, -70])).unwrap(),
+        [0x00, 0x7c, 0x00, 0xfc]
+    );
+}
