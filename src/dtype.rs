@@ -5,6 +5,11 @@
 //! `<` or `>`. Input accepts what `numpy.dtype(...)` accepts for these types: the `.str` forms,
 //! `=` (native, which is little-endian on every platform this crate targets), bare codes
 //! (`"i4"`, `"f"`, `"?"`), and names (`"int32"`, `"float64"`, `"bool"`).
+//!
+//! numpy's fixed-width unicode dtype (`"<U5"`, `">U5"`: five UCS-4 code points, 20 bytes, NUL
+//! padded) is a [`Kind::Unicode`] DType too, for the codecs that take it (Categorize). Only
+//! [`DType::parse_any`] reads it: [`DType::parse`], and so every numeric codec's `dtype` key,
+//! the array layer and `.npy` reading, stay numeric-only and name U dtypes as unsupported.
 
 #![cfg_attr(
     not(test),
@@ -31,6 +36,9 @@ pub enum Kind {
     UInt,
     /// `f`: IEEE 754 binary float (half, single, double).
     Float,
+    /// `U`: fixed-width unicode, UCS-4 code points (4 bytes each, in the dtype's byte order),
+    /// padded with NUL code points. Not numeric: only [`DType::parse_any`] produces it.
+    Unicode,
 }
 
 impl Kind {
@@ -41,6 +49,7 @@ impl Kind {
             Kind::Int => 'i',
             Kind::UInt => 'u',
             Kind::Float => 'f',
+            Kind::Unicode => 'U',
         }
     }
 }
@@ -54,11 +63,11 @@ pub enum ByteOrder {
     NotApplicable,
 }
 
-/// A numeric numpy dtype: kind, item size in bytes and byte order.
+/// A numpy dtype: kind, item size in bytes and byte order. Numeric, or fixed-width unicode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DType {
     kind: Kind,
-    itemsize: u8,
+    itemsize: u32,
     order: ByteOrder,
 }
 
@@ -76,7 +85,10 @@ impl DType {
     pub const F4: DType = DType::new_unchecked(Kind::Float, 4, ByteOrder::Little);
     pub const F8: DType = DType::new_unchecked(Kind::Float, 8, ByteOrder::Little);
 
-    const fn new_unchecked(kind: Kind, itemsize: u8, order: ByteOrder) -> Self {
+    /// The most code points a unicode dtype may have: numpy keeps item sizes in a C `int`.
+    pub const MAX_UNICODE_CHARS: usize = i32::MAX as usize / 4;
+
+    const fn new_unchecked(kind: Kind, itemsize: u32, order: ByteOrder) -> Self {
         DType {
             kind,
             itemsize,
@@ -84,9 +96,23 @@ impl DType {
         }
     }
 
-    /// Builds a dtype, checking that numpy has it. One-byte types ignore `order`.
+    /// Builds a dtype, checking that numpy has it. One-byte types ignore `order`. For
+    /// [`Kind::Unicode`], `itemsize` is in bytes (4 per code point); see [`DType::unicode`].
     pub fn new(kind: Kind, itemsize: usize, order: ByteOrder) -> Result<Self> {
+        if kind == Kind::Unicode {
+            return Self::unicode(itemsize / 4, order).and_then(|d| {
+                if itemsize.is_multiple_of(4) {
+                    Ok(d)
+                } else {
+                    Err(Error::DType {
+                        dtype: format!("U ({itemsize} bytes)"),
+                        message: "unicode item size must be a multiple of 4 bytes".into(),
+                    })
+                }
+            });
+        }
         let ok = match kind {
+            Kind::Unicode => false,
             Kind::Bool => itemsize == 1,
             Kind::Int | Kind::UInt => matches!(itemsize, 1 | 2 | 4 | 8),
             Kind::Float => matches!(itemsize, 2 | 4 | 8),
@@ -103,7 +129,45 @@ impl DType {
             (_, ByteOrder::NotApplicable) => ByteOrder::Little,
             (_, o) => o,
         };
-        Ok(DType::new_unchecked(kind, itemsize as u8, order))
+        Ok(DType::new_unchecked(kind, itemsize as u32, order))
+    }
+
+    /// numpy's `U<chars>` in `order` (`NotApplicable` means little-endian): `chars` UCS-4 code
+    /// points per element. `chars` must be 1..=[`DType::MAX_UNICODE_CHARS`]; numpy's `U0` (an
+    /// element with no room for anything) is refused.
+    pub fn unicode(chars: usize, order: ByteOrder) -> Result<Self> {
+        if chars == 0 || chars > Self::MAX_UNICODE_CHARS {
+            return Err(Error::DType {
+                dtype: format!("U{chars}"),
+                message: format!(
+                    "unicode dtypes need 1..={} characters",
+                    Self::MAX_UNICODE_CHARS
+                ),
+            });
+        }
+        let order = match order {
+            ByteOrder::NotApplicable => ByteOrder::Little,
+            o => o,
+        };
+        Ok(DType::new_unchecked(
+            Kind::Unicode,
+            (chars * 4) as u32,
+            order,
+        ))
+    }
+
+    /// Code points per element of a unicode dtype (0 for numeric dtypes).
+    pub fn chars(self) -> usize {
+        if self.kind == Kind::Unicode {
+            self.itemsize() / 4
+        } else {
+            0
+        }
+    }
+
+    /// True for bool, integer and float dtypes (everything but [`Kind::Unicode`]).
+    pub fn is_numeric(self) -> bool {
+        self.kind != Kind::Unicode
     }
 
     /// numpy's `dtype.kind`.
@@ -132,7 +196,7 @@ impl DType {
 
     /// The same kind and size in the given byte order (unchanged for one-byte types).
     pub fn with_order(self, order: ByteOrder) -> Self {
-        if self.itemsize == 1 {
+        if self.itemsize == 1 && self.kind != Kind::Unicode {
             self
         } else if order == ByteOrder::NotApplicable {
             DType {
@@ -168,7 +232,47 @@ impl DType {
         self.to_string()
     }
 
-    /// Parses what `numpy.dtype(s)` accepts for numeric types (see the module docs).
+    /// Parses what `numpy.dtype(s)` accepts for numeric types and for fixed-width unicode
+    /// (`"<U5"`, `">U5"`, `"=U5"`, `"|U5"`, `"U5"`; no order means native, as in numpy).
+    pub fn parse_any(s: &str) -> Result<Self> {
+        let t = s.trim();
+        let (order, rest) = match t.as_bytes().first() {
+            Some(b'<') => (ByteOrder::Little, t.get(1..).unwrap_or("")),
+            Some(b'>') => (ByteOrder::Big, t.get(1..).unwrap_or("")),
+            Some(b'=' | b'|') => (Self::native_order(), t.get(1..).unwrap_or("")),
+            _ => (Self::native_order(), t),
+        };
+        let Some(digits) = rest.strip_prefix('U') else {
+            return Self::parse(s);
+        };
+        let bad = |message: String| Error::DType {
+            dtype: s.to_string(),
+            message,
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad(
+                "unicode dtypes need a width (expected e.g. \"<U5\")".into()
+            ));
+        }
+        let chars: usize = digits.parse().unwrap_or(usize::MAX);
+        DType::unicode(chars, order).map_err(|_| {
+            bad(format!(
+                "unicode dtypes need 1..={} characters",
+                Self::MAX_UNICODE_CHARS
+            ))
+        })
+    }
+
+    fn native_order() -> ByteOrder {
+        if cfg!(target_endian = "little") {
+            ByteOrder::Little
+        } else {
+            ByteOrder::Big
+        }
+    }
+
+    /// Parses what `numpy.dtype(s)` accepts for numeric types (see the module docs). Unicode
+    /// dtypes are refused here; [`DType::parse_any`] reads them.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = |message: &str| Error::DType {
             dtype: s.to_string(),
@@ -198,7 +302,9 @@ impl DType {
             _ => (None, t),
         };
         let (kind, size) = Self::from_code(rest).ok_or_else(|| {
-            if rest.starts_with(['U', 'S', 'O', 'M', 'm', 'V', 'c', 'a']) {
+            if rest.starts_with('U') {
+                bad("only bool, integer and float dtypes are supported here (unicode \"U\" dtypes only by categorize)")
+            } else if rest.starts_with(['S', 'O', 'M', 'm', 'V', 'c', 'a']) {
                 bad("only bool, integer and float dtypes are supported")
             } else {
                 bad("not a numpy dtype string (expected e.g. \"<i4\", \"|u1\", \">f8\", \"int32\")")
@@ -259,7 +365,11 @@ impl fmt::Display for DType {
             ByteOrder::Big => '>',
             ByteOrder::NotApplicable => '|',
         };
-        write!(f, "{order}{}{}", self.kind.code(), self.itemsize)
+        if self.kind == Kind::Unicode {
+            write!(f, "{order}U{}", self.chars())
+        } else {
+            write!(f, "{order}{}{}", self.kind.code(), self.itemsize)
+        }
     }
 }
 
@@ -363,6 +473,48 @@ mod tests {
             let err = DType::parse(s).unwrap_err().to_string();
             assert!(err.contains(&format!("{s:?}")), "{err}");
         }
+    }
+
+    #[test]
+    fn unicode_dtypes() {
+        for (input, want, chars, order) in [
+            ("<U5", "<U5", 5, ByteOrder::Little),
+            (">U1", ">U1", 1, ByteOrder::Big),
+            ("U10", "<U10", 10, ByteOrder::Little),
+            ("=U3", "<U3", 3, ByteOrder::Little),
+            ("|U3", "<U3", 3, ByteOrder::Little),
+        ] {
+            let d = DType::parse_any(input).unwrap();
+            assert_eq!(d.to_string(), want, "{input}");
+            assert_eq!(d.kind(), Kind::Unicode);
+            assert_eq!(d.chars(), chars);
+            assert_eq!(d.itemsize(), 4 * chars);
+            assert_eq!(d.byte_order(), order);
+            assert!(!d.is_numeric());
+            assert_eq!(DType::parse_any(want).unwrap(), d);
+        }
+        let be = DType::parse_any(">U2").unwrap();
+        assert_eq!(be.to_native().to_string(), "<U2");
+        assert_eq!(DType::new(Kind::Unicode, 8, ByteOrder::Big).unwrap(), be);
+        assert!(DType::new(Kind::Unicode, 6, ByteOrder::Big).is_err());
+        // Numeric spellings still parse through parse_any.
+        assert_eq!(DType::parse_any(">f8").unwrap().to_string(), ">f8");
+        for bad in [
+            "<U0",
+            "U",
+            "<U",
+            "<U-1",
+            "<Ux",
+            "<U99999999999999999999",
+            "<U536870912",
+        ] {
+            let err = DType::parse_any(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+        }
+        assert!(DType::parse_any("<U536870911").is_ok());
+        // parse (numeric codecs, arrays, .npy) keeps refusing them, saying why.
+        let err = DType::parse("<U5").unwrap_err().to_string();
+        assert!(err.contains("only bool, integer and float"), "{err}");
     }
 
     #[test]

@@ -226,3 +226,142 @@ fn row_3_4_k3_checksum_location_and_algorithm() {
     ));
     config_err(json!({"id": "crc32", "location": "middle"}), "location");
 }
+
+// Q1 (scale 0): numcodecs accepts `scale` 0, encodes every value to 0 and decodes 0/0 to NaN.
+// Deliberate difference: a config error naming `scale` (also for -0.0 and 0.0).
+#[test]
+fn row_3_4_q1_fixedscaleoffset_scale_zero_is_a_config_error() {
+    for scale in [json!(0), json!(0.0), json!(-0.0)] {
+        config_err(
+            json!({"id": "fixedscaleoffset", "scale": scale, "offset": 0, "dtype": "<f8"}),
+            "scale",
+        );
+    }
+    // A tiny but nonzero scale is accepted.
+    codec(json!({"id": "fixedscaleoffset", "scale": 1e-300, "offset": 0, "dtype": "<f8"}));
+}
+
+// Q4: decode overflowing `dtype` gives ±inf, as numpy does (numcodecs 0.16.6 with numpy 2.4:
+// `<i4` [2e9, -2e9, 1] at scale 1e-30 into `<f4` -> 0000807f 000080ff caf24971; `<f2` at scale
+// 1e-3: [100000, -70] -> 007c 00fc). Pinned rather than an error: these are numpy's values.
+#[test]
+fn row_3_4_q4_fixedscaleoffset_decode_overflow_is_numpy_inf() {
+    let c = codec(
+        json!({"id": "fixedscaleoffset", "scale": 1e-30, "offset": 0,
+                         "dtype": "<f4", "astype": "<i4"}),
+    );
+    let dec = c.decode(&i4(&[2_000_000_000, -2_000_000_000, 1])).unwrap();
+    assert_eq!(
+        dec,
+        [0x00, 0x00, 0x80, 0x7f, 0x00, 0x00, 0x80, 0xff, 0xca, 0xf2, 0x49, 0x71]
+    );
+    let c = codec(json!({"id": "fixedscaleoffset", "scale": 1e-3, "offset": 0,
+                         "dtype": "<f2", "astype": "<i4"}));
+    assert_eq!(
+        c.decode(&i4(&[100_000, -70])).unwrap(),
+        [0x00, 0x7c, 0x00, 0xfc]
+    );
+}
+
+fn ucs4(items: &[&str], chars: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    for s in items {
+        let mut cs: Vec<u32> = s.chars().map(u32::from).collect();
+        cs.resize(chars, 0);
+        v.extend(cs.iter().flat_map(|c| c.to_le_bytes()));
+    }
+    v
+}
+
+// Categorize: a code that is not a label index -> Corrupt naming the code and the element
+// (numcodecs decodes it to ""), for every kind of astype.
+#[test]
+fn categorize_code_out_of_range() {
+    let c = codec(json!({"id": "categorize", "labels": ["a", "b"], "dtype": "<U2"}));
+    let e = c.decode(&[0, 1, 2, 3]).unwrap_err();
+    assert!(matches!(e, Error::Corrupt { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("code 3 at element 3") && msg.contains("0..=2"),
+        "{msg}"
+    );
+    assert!(c.decode_into(&[255], &mut [0u8; 8]).is_err());
+    let c = codec(json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<i4"}));
+    let e = c.decode(&i4(&[1, -1])).unwrap_err().to_string();
+    assert!(e.contains("code -1 at element 1"), "{e}");
+    let c = codec(json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<f8"}));
+    for bad in [0.5, f64::NAN, 2.0, -1.0] {
+        assert!(matches!(
+            c.decode(&f8(&[bad])).unwrap_err(),
+            Error::Corrupt { .. }
+        ));
+    }
+    assert_eq!(c.decode(&f8(&[1.0, 0.0])).unwrap(), ucs4(&["a", ""], 2));
+}
+
+// Categorize: encoded length not a multiple of the astype size -> Corrupt; encode input not a
+// multiple of the unicode item size -> InvalidInput.
+#[test]
+fn categorize_length_not_a_multiple() {
+    let c = codec(json!({"id": "categorize", "labels": ["a"], "dtype": "<U3", "astype": "<u2"}));
+    let e = c.decode(&[1, 0, 1]).unwrap_err();
+    assert!(matches!(e, Error::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("3 bytes"), "{e}");
+    assert!(matches!(
+        c.decode_into(&[1, 0, 1], &mut [0u8; 12]).unwrap_err(),
+        Error::Corrupt { .. }
+    ));
+    let dt = DType::parse_any("<U3").unwrap();
+    let e = c.encode(&[0u8; 13], dt).unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+    assert!(e.to_string().contains("13 bytes"), "{e}");
+}
+
+// Categorize: wrong key types and values -> config errors naming the key.
+#[test]
+fn categorize_bad_config() {
+    let ok = json!({"id": "categorize", "labels": ["a"], "dtype": "<U1"});
+    codec(ok.clone());
+    let with = |k: &str, v: serde_json::Value| {
+        let mut c = ok.clone();
+        c[k] = v;
+        c
+    };
+    for labels in [json!("a"), json!([1]), json!(["a", null]), json!({"a": 1})] {
+        config_err(with("labels", labels), "labels");
+    }
+    for dtype in [
+        json!(4),
+        json!("<i4"),
+        json!("|O"),
+        json!("<U0"),
+        json!("<U"),
+    ] {
+        config_err(with("dtype", dtype), "dtype");
+    }
+    for astype in [json!("|O"), json!("<U3"), json!(1), json!("<q9")] {
+        config_err(with("astype", astype), "astype");
+    }
+    config_err(json!({"id": "categorize", "dtype": "<U1"}), "labels");
+    config_err(json!({"id": "categorize", "labels": []}), "dtype");
+    config_err(with("extra", json!(1)), "extra");
+}
+
+// Categorize: decode_into needs exactly the decoded size; nothing is written past `out`.
+#[test]
+fn categorize_out_buffer_size() {
+    let c = codec(json!({"id": "categorize", "labels": ["xy"], "dtype": ">U2"}));
+    for n in [0usize, 15, 17, 32] {
+        let mut out = vec![0u8; n];
+        let e = c.decode_into(&[1, 0], &mut out).unwrap_err();
+        assert!(
+            matches!(e, Error::OutputSize { expected: 16, found, .. } if found == n),
+            "{e}"
+        );
+    }
+    let mut out = [0xa5u8; 16];
+    c.decode_into(&[1, 0], &mut out).unwrap();
+    assert_eq!(out, [0, 0, 0, b'x', 0, 0, 0, b'y', 0, 0, 0, 0, 0, 0, 0, 0]);
+    let e = c.decode_limited(&[1, 0], 15).unwrap_err();
+    assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+}

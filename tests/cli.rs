@@ -132,10 +132,10 @@ fn bad_configs_and_inputs_give_one_clear_line() {
                 "--config",
                 r#"{"id":"shuffle"}"#,
                 "--dtype",
-                "<U4",
+                "<U0",
             ],
             b"",
-            "\"<U4\"",
+            "\"<U0\"",
         ),
         (
             &[
@@ -179,6 +179,35 @@ fn bad_configs_and_inputs_give_one_clear_line() {
         let out = cli(args, stdin);
         assert_one_line_error(&out, needle);
     }
+}
+
+/// `--dtype` takes numpy's fixed-width unicode spelling; numcodecs 0.16.6:
+/// `Categorize(['xy', 'z'], '>U2').encode(np.array(['z', 'q', 'xy'], '>U2'))` -> `02 00 01`.
+#[test]
+fn categorize_with_a_unicode_dtype() {
+    let cfg = r#"{"id":"categorize","labels":["xy","z"],"dtype":">U2"}"#;
+    let input: Vec<u8> = ["z\0", "q\0", "xy"]
+        .iter()
+        .flat_map(|s| s.chars().flat_map(|c| u32::from(c).to_be_bytes()))
+        .collect();
+    let out = cli(&["encode", "--config", cfg, "--dtype", ">U2"], &input);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, [2, 0, 1]);
+    let out = cli(&["decode", "--config", cfg, "--dtype", ">U2"], &[2, 0, 1]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut want = input.clone();
+    want[8..16].fill(0);
+    assert_eq!(out.stdout, want);
+    let out = cli(&["decode", "--config", cfg, "--dtype", ">U2"], &[3]);
+    assert_one_line_error(&out, "code 3 at element 0");
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn cases() -> BTreeMap<String, Vec<Case>> {
         for dir in dirs {
             let config: Value = serde_json::from_slice(&read(&dir, "config.json")).unwrap();
             let meta: Value = serde_json::from_slice(&read(&dir, "meta.json")).unwrap();
-            let dtype = DType::parse(meta["dtype"].as_str().unwrap()).unwrap();
+            let dtype = DType::parse_any(meta["dtype"].as_str().unwrap()).unwrap();
             let exact = meta["exact"].as_bool().unwrap_or(true);
             out.entry(codec.clone()).or_default().push(Case {
                 dir,

@@ -44,7 +44,7 @@ fn loaded() -> Vec<Loaded> {
             let codec = get_codec(&v).unwrap_or_else(|e| panic!("{}: {e}", s.config));
             Some(Loaded {
                 codec,
-                dtype: DType::parse(s.dtype).unwrap(),
+                dtype: DType::parse_any(s.dtype).unwrap(),
                 roundtrip: s.roundtrip,
                 config: s.config,
             })

@@ -25,7 +25,7 @@ pub fn samples() -> &'static [Sample] {
             .filter_map(|s| {
                 let v: serde_json::Value = serde_json::from_str(s.config).ok()?;
                 let codec = get_codec(&v).ok()?;
-                let dtype = DType::parse(s.dtype).ok()?;
+                let dtype = DType::parse_any(s.dtype).ok()?;
                 let es = v["elementsize"].as_u64().unwrap_or(1).max(1) as usize;
                 Some(Sample {
                     codec,

@@ -94,6 +94,11 @@ impl FillValue {
             )));
         }
         let json = match dtype.kind() {
+            Kind::Unicode => {
+                return Err(Error::Array(format!(
+                    "arrays of unicode dtype {dtype} are not supported"
+                )))
+            }
             Kind::Bool => Value::Bool(native.iter().any(|&b| b != 0)),
             Kind::Int => {
                 let b = widen(native)?;

@@ -57,6 +57,12 @@ impl ArrayMeta {
     /// Metadata for an array of `shape` in chunks of `chunks`, no filters, no compressor, fill
     /// value 0, C order, `"."` keys.
     pub fn new(shape: &[usize], chunks: &[usize], dtype: DType) -> Result<Self> {
+        if !dtype.is_numeric() {
+            // Unicode (`<U8`) exists for codec-level use (Categorize); arrays stay numeric.
+            return Err(Error::Array(format!(
+                "arrays of dtype {dtype} are not supported (bool, integer and float only)"
+            )));
+        }
         Ok(ArrayMeta {
             grid: ChunkGrid::new(shape, chunks)?,
             dtype,

@@ -71,7 +71,7 @@ impl RawArgs {
 /// `chunkcodec encode`.
 pub fn encode(args: &RawArgs) -> Result<()> {
     let pipeline = args.pipeline()?;
-    let dtype = DType::parse(&args.dtype)?;
+    let dtype = DType::parse_any(&args.dtype)?;
     let input = args.read_input()?;
     if !input.len().is_multiple_of(dtype.itemsize()) {
         return Err(Error::invalid_input(
@@ -91,7 +91,7 @@ pub fn encode(args: &RawArgs) -> Result<()> {
 pub fn decode(args: &RawArgs) -> Result<()> {
     let pipeline = args.pipeline()?;
     // Parsed for validation and symmetry with encode; decoding needs only the config and bytes.
-    DType::parse(&args.dtype)?;
+    DType::parse_any(&args.dtype)?;
     let input = args.read_input()?;
     let out = pipeline.decode(&input)?;
     args.write_output(&out)

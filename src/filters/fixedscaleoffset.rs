@@ -91,6 +91,15 @@ impl FixedScaleOffset {
             }
         };
         let (scale_json, scale) = num("scale")?;
+        if scale.f64() == 0.0 {
+            // Deliberate difference: numcodecs accepts scale 0, encodes everything to 0 and
+            // decodes 0/0 to NaN; we refuse the config instead of losing the data.
+            return Err(Error::config(
+                Self::ID,
+                "scale",
+                "scale 0 would lose every value",
+            ));
+        }
         let (offset_json, offset) = num("offset")?;
         let dtype = r.required_dtype("dtype")?;
         let astype = r.optional_dtype("astype")?.unwrap_or(dtype);

@@ -2,6 +2,7 @@
 
 pub mod astype;
 pub mod bitround;
+pub mod categorize;
 pub mod delta;
 pub mod fixedscaleoffset;
 pub(crate) mod num;
@@ -11,6 +12,7 @@ pub mod shuffle;
 
 pub use astype::AsType;
 pub use bitround::BitRound;
+pub use categorize::Categorize;
 pub use delta::Delta;
 pub use fixedscaleoffset::FixedScaleOffset;
 pub use packbits::PackBits;
@@ -30,4 +32,7 @@ pub(crate) fn register_builtins(r: &mut Registry) {
     r.register(BitRound::ID, |c| Ok(Box::new(BitRound::from_config(c)?)));
     r.register(PackBits::ID, |c| Ok(Box::new(PackBits::from_config(c)?)));
     r.register(AsType::ID, |c| Ok(Box::new(AsType::from_config(c)?)));
+    r.register(Categorize::ID, |c| {
+        Ok(Box::new(Categorize::from_config(c)?))
+    });
 }

@@ -440,6 +440,12 @@ macro_rules! with_num {
                 type $T = f64;
                 $body
             }
+            // Not reached: numeric filters read their dtypes with `DType::parse`, which refuses
+            // unicode dtypes. Code points are `u32`s, the closest numeric reading.
+            (__K::Unicode, _) => {
+                type $T = u32;
+                $body
+            }
         }
     }};
 }

@@ -74,6 +74,16 @@ pub static SAMPLES: &[Sample] = &[
         "<i4",
         L,
     ),
+    s(
+        r#"{"id":"categorize","labels":["a","\u00e9",""],"dtype":"<U1","astype":"|u1"}"#,
+        "<U1",
+        Y,
+    ),
+    s(
+        r#"{"id":"categorize","labels":["ab","x"],"dtype":">U3","astype":">u2"}"#,
+        ">U3",
+        Y,
+    ),
     // checksums
     s(r#"{"id":"crc32"}"#, "|u1", L),
     s(r#"{"id":"crc32","location":"end"}"#, "|u1", L),
