@@ -101,34 +101,12 @@ const fn last_mask(w: usize) -> [u8; 32] {
     m
 }
 
-/// Per-lane "add the first qword's last element to the second qword" pshufb controls: bytes
-/// 0..8 of each lane are zeroed (0x80), bytes 8..16 pick the last element of bytes 0..8.
-const fn qword_mask(w: usize) -> [u8; 32] {
-    let mut m = [0u8; 32];
-    let mut i = 0;
-    while i < 32 {
-        let j = i % 16;
-        m[i] = if j < 8 {
-            0x80
-        } else {
-            (8 - w + (j - 8) % w) as u8
-        };
-        i += 1;
-    }
-    m
-}
-
 /// In-register prefix scan of `src` into `dst` with initial carry `acc`, for one element width.
-/// Per 32-byte vector:
-/// 1. scan inside each 64-bit word with element adds of the word shifted left by 1, 2, 4
-///    elements (`vpsllq`, which runs on the ALU ports, not the shuffle port);
-/// 2. add each 16-byte lane's first word total to its second word (one `vpshufb`);
-/// 3. broadcast each lane's total (`vpshufb`), move lane 0's into lane 1 (`vperm2i128`) and
-///    add it with the running carry (a broadcast vector);
-/// 4. the next carry is `carry + total(lane 0) + total(lane 1)`, computed from the carry-free
-///    totals (one more `vperm2i128`) so the loop-carried chain is a single add.
+/// Per 32-byte vector: in-lane scan (shifted adds); lane 0 gets `carry`, lane 1 gets
+/// `carry + total(lane 0)`; the next carry is `carry + total(lane 0) + total(lane 1)`, computed
+/// from the carry-free sums so the loop-carried chain is one add.
 macro_rules! scan {
-    ($name:ident, $ty:ty, $w:literal, $add:ident, [$($sh:literal)*], $feat:literal) => {
+    ($name:ident, $ty:ty, $w:literal, $add:ident, $add128:ident, [$($sh:literal)*], $feat:literal) => {
         #[target_feature(enable = $feat)]
         pub(crate) fn $name(acc: $ty, src: &[$ty], dst: &mut [$ty]) {
             let n = src.len().min(dst.len());
@@ -136,36 +114,29 @@ macro_rules! scan {
             let mut i = 0;
             if n >= per {
                 let m = last_mask($w);
-                let q = qword_mask($w);
-                // SAFETY: m and q are 32 readable bytes each.
-                let (m, q) = unsafe {
-                    (
-                        _mm256_loadu_si256(m.as_ptr().cast()),
-                        _mm256_loadu_si256(q.as_ptr().cast()),
-                    )
-                };
+                // SAFETY: m is 32 readable bytes.
+                let m = unsafe { _mm256_loadu_si256(m.as_ptr().cast()) };
                 // Broadcast `acc` to every element: put it last and broadcast the last element.
                 let mut tmp = [0 as $ty; 32 / $w];
                 tmp[per - 1] = acc;
                 // SAFETY: tmp is 32 readable bytes.
                 let t = unsafe { _mm256_loadu_si256(tmp.as_ptr().cast()) };
-                let t = _mm256_shuffle_epi8(t, m);
-                let mut carry = _mm256_permute2x128_si256::<0x11>(t, t);
+                let mut carry = _mm256_extracti128_si256::<1>(_mm256_shuffle_epi8(t, m));
                 let s = src.as_ptr();
                 let d = dst.as_mut_ptr();
                 while i + per <= n {
                     // SAFETY: reads src[i..i+per] (32 bytes), i + per <= n <= src.len().
                     let mut x = unsafe { _mm256_loadu_si256(s.add(i).cast()) };
-                    $( x = $add(x, _mm256_slli_epi64::<$sh>(x)); )*
-                    x = $add(x, _mm256_shuffle_epi8(x, q));
+                    $( x = $add(x, _mm256_slli_si256::<$sh>(x)); )*
                     // Per-lane totals, broadcast within each lane: [t0 | t1].
                     let t = _mm256_shuffle_epi8(x, m);
-                    // [0 | t0]: lane 1 also gets lane 0's total.
-                    let lo_into_hi = _mm256_permute2x128_si256::<0x08>(t, t);
-                    let out = $add($add(x, lo_into_hi), carry);
-                    // [t0 + t1 | t1 + t0]; the loop-carried chain is the one add below.
-                    let tot = $add(t, _mm256_permute2x128_si256::<0x01>(t, t));
-                    carry = $add(carry, tot);
+                    let t0 = _mm256_castsi256_si128(t);
+                    let t1 = _mm256_extracti128_si256::<1>(t);
+                    let lo = $add128(_mm256_castsi256_si128(x), carry);
+                    let hi = $add128(_mm256_extracti128_si256::<1>(x), $add128(carry, t0));
+                    // The loop-carried chain is this one add.
+                    carry = $add128(carry, $add128(t0, t1));
+                    let out = _mm256_inserti128_si256::<1>(_mm256_castsi128_si256(lo), hi);
                     // SAFETY: writes dst[i..i+per] (32 bytes), i + per <= n <= dst.len().
                     unsafe { _mm256_storeu_si256(d.add(i).cast(), out) };
                     i += per;
@@ -177,26 +148,28 @@ macro_rules! scan {
     };
 }
 
-scan!(dec8_avx2, u8, 1, _mm256_add_epi8, [8 16 32], "avx2");
-scan!(dec16_avx2, u16, 2, _mm256_add_epi16, [16 32], "avx2");
-scan!(dec32_avx2, u32, 4, _mm256_add_epi32, [32], "avx2");
-scan!(dec64_avx2, u64, 8, _mm256_add_epi64, [], "avx2");
-scan!(dec8_avx512, u8, 1, _mm256_add_epi8, [8 16 32], "avx2,avx512f,avx512bw");
-scan!(dec16_avx512, u16, 2, _mm256_add_epi16, [16 32], "avx2,avx512f,avx512bw");
+scan!(dec8_avx2, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2");
+scan!(dec16_avx2, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2");
+scan!(dec32_avx2, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2");
 scan!(
-    dec32_avx512,
-    u32,
-    4,
-    _mm256_add_epi32,
-    [32],
-    "avx2,avx512f,avx512bw"
+    dec64_avx2,
+    u64,
+    8,
+    _mm256_add_epi64,
+    _mm_add_epi64,
+    [8],
+    "avx2"
 );
+scan!(dec8_avx512, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec16_avx512, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec32_avx512, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2,avx512f,avx512bw");
 scan!(
     dec64_avx512,
     u64,
     8,
     _mm256_add_epi64,
-    [],
+    _mm_add_epi64,
+    [8],
     "avx2,avx512f,avx512bw"
 );
 
