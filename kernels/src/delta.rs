@@ -17,9 +17,11 @@
 //! integer decode on AVX2 (and AVX-512, which runs the same 256-bit code) is an in-register
 //! prefix scan (log2(lanes) shifted adds per 16-byte lane, one cross-lane add, and a running
 //! carry kept off the critical path). Float decode is sequential by definition (it is bound by
-//! the FP-add latency on every ISA). Narrowing `astype` forms are not here (the caller casts).
+//! the FP-add latency on every ISA). The narrowing `astype` forms are in [`narrow`].
 
 use crate::dispatch::{self, Isa, Kernels};
+
+pub mod narrow;
 
 mod sealed {
     pub trait Sealed {}
@@ -390,6 +392,17 @@ fn blocks<T: DeltaElem + Default, const N: usize>(
     to_be: fn(T) -> [u8; N],
 ) {
     const B: usize = 512;
+    if be == cfg!(target_endian = "big") {
+        // Native order and aligned (the usual case: buffers from the allocator): no copies.
+        if let (Some(s), Some(d)) = (cast_aligned::<T>(src), cast_aligned_mut::<T>(dst)) {
+            if enc {
+                encode_k(k, s, d);
+            } else {
+                decode_k(k, s, d);
+            }
+            return;
+        }
+    }
     let (from, to) = if be {
         (from_be, to_be)
     } else {
@@ -430,6 +443,24 @@ fn blocks<T: DeltaElem + Default, const N: usize>(
             bytes.copy_from_slice(&to(y));
         }
     }
+}
+
+/// `b` as a slice of `T` when it is aligned for `T` and a whole number of elements.
+/// Only instantiated (in `blocks`) for `u8 u16 u32 u64 f32 f64`.
+fn cast_aligned<T: DeltaElem>(b: &[u8]) -> Option<&[T]> {
+    // SAFETY: T is one of u8/u16/u32/u64/f32/f64 (the DeltaElem types `blocks` is called
+    // with): every bit pattern is a valid value; align_to returns a correctly aligned middle
+    // part covering only bytes of `b`.
+    let (pre, mid, post) = unsafe { b.align_to::<T>() };
+    (pre.is_empty() && post.is_empty()).then_some(mid)
+}
+
+/// The mutable twin of [`cast_aligned`].
+fn cast_aligned_mut<T: DeltaElem>(b: &mut [u8]) -> Option<&mut [T]> {
+    // SAFETY: as in `cast_aligned`; any value written through the result is a valid byte
+    // pattern for `u8`.
+    let (pre, mid, post) = unsafe { b.align_to_mut::<T>() };
+    (pre.is_empty() && post.is_empty()).then_some(mid)
 }
 
 #[cfg(test)]
@@ -571,7 +602,15 @@ mod tests {
                 let conv = |v: i32| if be { v.to_be_bytes() } else { v.to_le_bytes() };
                 let src: Vec<u8> = vals.iter().flat_map(|&v| conv(v)).collect();
                 let w: Vec<u8> = want.iter().flat_map(|&v| conv(v)).collect();
-                // Misaligned slices too.
+                // Aligned (the no-copy path in native order) and misaligned slices.
+                let mut al = vec![0u32; vals.len()];
+                let al = as_bytes_mut(&mut al);
+                bytes_with(isa, true, DeltaType::I32, be, &src, al);
+                assert_eq!(&al[..], &w[..]);
+                let mut al2 = vec![0u32; vals.len()];
+                let al2 = as_bytes_mut(&mut al2);
+                bytes_with(isa, false, DeltaType::I32, be, al, al2);
+                assert_eq!(&al2[..], &src[..]);
                 let mut buf = vec![0u8; src.len() + 1];
                 bytes_with(isa, true, DeltaType::I32, be, &src, &mut buf[1..]);
                 assert_eq!(&buf[1..], &w[..]);
@@ -592,6 +631,11 @@ mod tests {
             let want: Vec<u8> = fd.iter().flat_map(|v| v.to_be_bytes()).collect();
             assert_eq!(back, want);
         }
+    }
+
+    fn as_bytes_mut(v: &mut [u32]) -> &mut [u8] {
+        // SAFETY: u32 has no padding; the byte view covers exactly the same memory.
+        unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), v.len() * 4) }
     }
 
     #[test]

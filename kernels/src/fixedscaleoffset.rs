@@ -9,11 +9,14 @@
 //! platform-dependent there; we pick the x86-64 result numcodecs produces on the CI machine):
 //! * targets of 1, 2 and 4 bytes: the rounded value goes through a 32-bit signed conversion;
 //!   NaN, infinities and values outside `[-2^31, 2^31)` become `0x80000000`; then the low bytes
-//!   are kept (`i8`/`u8`/`i16`/`u16`/`i32`/`u32` all share this, so an f8 -> u1 of 256 is 0 and
-//!   of -1 is 0xff, as in numcodecs). numpy's `u4` cast is itself inconsistent for values
-//!   `>= 2^31` (numcodecs.md §2.1.1); ours gives `0x80000000` there;
+//!   are kept (`i8`/`u8`/`i16`/`u16`/`i32` all share this, so an f8 -> u1 of 256 is 0 and
+//!   of -1 is 0xff, as in numcodecs);
+//! * `u32`: values in `[0, 2^32)` convert exactly (numpy's result), everything else as above;
 //! * `i64`: NaN, infinities and values outside `[-2^63, 2^63)` become `0x8000000000000000`;
 //! * `u64`: values in `[2^63, 2^64)` convert exactly, everything else as `i64`.
+//!
+//! The `*_checked` encoders also return whether every rounded value was a value of `T` (in its
+//! range, not NaN), so a caller can refuse such input instead of storing the policy's bytes.
 //!
 //! All loops are plain Rust compiled per ISA ([`crate::dispatch`]'s multiversioning): LLVM
 //! turns them into `vroundpd` + `vcvttpd2dq` + blends on AVX2.
@@ -36,6 +39,15 @@ pub trait Encoded: Copy + sealed::Sealed {
     /// Low bits of the 32-bit conversion (only used when `NARROW`).
     #[doc(hidden)]
     fn from_i32(v: i32) -> Self;
+    /// The type's range as `[LO, HI)` (both exact powers of two or 0 in f64 and f32).
+    const LO: f64;
+    /// See [`Encoded::LO`].
+    const HI: f64;
+    /// Whether a rounded value is a value of this type (NaN is not).
+    #[inline(always)]
+    fn holds(r: f64) -> bool {
+        r >= Self::LO && r < Self::HI
+    }
 }
 
 #[inline(always)]
@@ -73,14 +85,41 @@ macro_rules! narrow {
             fn from_i32(v: i32) -> Self {
                 v as $t
             }
+            const LO: f64 = <$t>::MIN as f64;
+            const HI: f64 = <$t>::MAX as f64 + 1.0;
         }
     )*};
 }
-narrow!(i8 u8 i16 u16 i32 u32);
+narrow!(i8 u8 i16 u16 i32);
+
+impl sealed::Sealed for u32 {}
+impl Encoded for u32 {
+    // Values in [2^31, 2^32) convert exactly, so not through the 32-bit signed conversion.
+    const NARROW: bool = false;
+    fn from_i32(v: i32) -> Self {
+        v as u32
+    }
+    #[inline(always)]
+    fn from_rounded(r: f64) -> Self {
+        if (0.0..4294967296.0).contains(&r) {
+            r as u32
+        } else {
+            via_i32(r) as u32
+        }
+    }
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    const LO: f64 = 0.0;
+    const HI: f64 = 4294967296.0;
+}
 
 impl sealed::Sealed for i64 {}
 impl Encoded for i64 {
     const NARROW: bool = false;
+    const LO: f64 = -9223372036854775808.0;
+    const HI: f64 = 9223372036854775808.0;
     fn from_i32(v: i32) -> Self {
         v as i64
     }
@@ -97,6 +136,8 @@ impl Encoded for i64 {
 impl sealed::Sealed for u64 {}
 impl Encoded for u64 {
     const NARROW: bool = false;
+    const LO: f64 = 0.0;
+    const HI: f64 = 18446744073709551616.0;
     fn from_i32(v: i32) -> Self {
         v as u64
     }
@@ -114,6 +155,15 @@ impl Encoded for u64 {
     }
 }
 
+/// The bytes of an integer slice (little-endian on x86-64, where this is used).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn as_bytes_mut<T: Encoded>(s: &mut [T]) -> &mut [u8] {
+    // SAFETY: every Encoded type is a primitive integer (sealed): no padding, any byte pattern
+    // is valid; the byte slice covers exactly the same memory for the same lifetime.
+    unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast(), core::mem::size_of_val(s)) }
+}
+
 /// Encodes f64 values (numcodecs `dtype='<f8'`) on the active ISA.
 ///
 /// # Panics
@@ -127,6 +177,29 @@ pub fn encode_f64<T: Encoded>(src: &[f64], offset: f64, scale: f64, dst: &mut [T
 /// # Panics
 /// If the lengths differ or `isa` is not available on this CPU.
 pub fn encode_f64_with<T: Encoded>(isa: Isa, src: &[f64], offset: f64, scale: f64, dst: &mut [T]) {
+    encode_f64_checked_with(isa, src, offset, scale, dst);
+}
+
+/// [`encode_f64`], returning whether every rounded value was a value of `T` (false when one
+/// was NaN, infinite or out of `T`'s range; `dst` then holds the policy's bytes for those).
+///
+/// # Panics
+/// If the lengths differ.
+pub fn encode_f64_checked<T: Encoded>(src: &[f64], offset: f64, scale: f64, dst: &mut [T]) -> bool {
+    encode_f64_checked_with(Isa::active(), src, offset, scale, dst)
+}
+
+/// [`encode_f64_checked`] on the given ISA.
+///
+/// # Panics
+/// If the lengths differ or `isa` is not available on this CPU.
+pub fn encode_f64_checked_with<T: Encoded>(
+    isa: Isa,
+    src: &[f64],
+    offset: f64,
+    scale: f64,
+    dst: &mut [T],
+) -> bool {
     assert_eq!(
         src.len(),
         dst.len(),
@@ -138,14 +211,15 @@ pub fn encode_f64_with<T: Encoded>(isa: Isa, src: &[f64], offset: f64, scale: f6
             isa,
             #[inline(always)]
             || {
-                let mut tmp = [0i32; 1024];
-                for (s, d) in src.chunks(1024).zip(dst.chunks_mut(1024)) {
-                    let t = &mut tmp[..s.len()];
-                    // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it)
-                    // is available.
-                    unsafe { crate::x86::fso::f64_to_i32(s, offset, scale, t) };
-                    for (o, &v) in d.iter_mut().zip(t.iter()) {
-                        *o = T::from_i32(v);
+                let d = as_bytes_mut(dst);
+                let r = (T::LO, T::HI);
+                // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it) is
+                // available.
+                unsafe {
+                    match core::mem::size_of::<T>() {
+                        4 => crate::x86::fso::f64_to_int::<4>(src, offset, scale, r, d),
+                        2 => crate::x86::fso::f64_to_int::<2>(src, offset, scale, r, d),
+                        _ => crate::x86::fso::f64_to_int::<1>(src, offset, scale, r, d),
                     }
                 }
             },
@@ -155,9 +229,13 @@ pub fn encode_f64_with<T: Encoded>(isa: Isa, src: &[f64], offset: f64, scale: f6
         isa,
         #[inline(always)]
         || {
+            let mut ok = true;
             for (d, &x) in dst.iter_mut().zip(src) {
-                *d = T::from_rounded(((x - offset) * scale).round_ties_even());
+                let r = ((x - offset) * scale).round_ties_even();
+                ok &= T::holds(r);
+                *d = T::from_rounded(r);
             }
+            ok
         },
     )
 }
@@ -175,6 +253,28 @@ pub fn encode_f32<T: Encoded>(src: &[f32], offset: f32, scale: f32, dst: &mut [T
 /// # Panics
 /// If the lengths differ or `isa` is not available on this CPU.
 pub fn encode_f32_with<T: Encoded>(isa: Isa, src: &[f32], offset: f32, scale: f32, dst: &mut [T]) {
+    encode_f32_checked_with(isa, src, offset, scale, dst);
+}
+
+/// [`encode_f32`], returning whether every rounded value was a value of `T`.
+///
+/// # Panics
+/// If the lengths differ.
+pub fn encode_f32_checked<T: Encoded>(src: &[f32], offset: f32, scale: f32, dst: &mut [T]) -> bool {
+    encode_f32_checked_with(Isa::active(), src, offset, scale, dst)
+}
+
+/// [`encode_f32_checked`] on the given ISA.
+///
+/// # Panics
+/// If the lengths differ or `isa` is not available on this CPU.
+pub fn encode_f32_checked_with<T: Encoded>(
+    isa: Isa,
+    src: &[f32],
+    offset: f32,
+    scale: f32,
+    dst: &mut [T],
+) -> bool {
     assert_eq!(
         src.len(),
         dst.len(),
@@ -186,14 +286,15 @@ pub fn encode_f32_with<T: Encoded>(isa: Isa, src: &[f32], offset: f32, scale: f3
             isa,
             #[inline(always)]
             || {
-                let mut tmp = [0i32; 1024];
-                for (s, d) in src.chunks(1024).zip(dst.chunks_mut(1024)) {
-                    let t = &mut tmp[..s.len()];
-                    // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it)
-                    // is available.
-                    unsafe { crate::x86::fso::f32_to_i32(s, offset, scale, t) };
-                    for (o, &v) in d.iter_mut().zip(t.iter()) {
-                        *o = T::from_i32(v);
+                let d = as_bytes_mut(dst);
+                let r = (T::LO as f32, T::HI as f32);
+                // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it) is
+                // available.
+                unsafe {
+                    match core::mem::size_of::<T>() {
+                        4 => crate::x86::fso::f32_to_int::<4>(src, offset, scale, r, d),
+                        2 => crate::x86::fso::f32_to_int::<2>(src, offset, scale, r, d),
+                        _ => crate::x86::fso::f32_to_int::<1>(src, offset, scale, r, d),
                     }
                 }
             },
@@ -203,9 +304,13 @@ pub fn encode_f32_with<T: Encoded>(isa: Isa, src: &[f32], offset: f32, scale: f3
         isa,
         #[inline(always)]
         || {
+            let mut ok = true;
             for (d, &x) in dst.iter_mut().zip(src) {
-                *d = T::from_rounded(((x - offset) * scale).round_ties_even() as f64);
+                let r = ((x - offset) * scale).round_ties_even() as f64;
+                ok &= T::holds(r);
+                *d = T::from_rounded(r);
             }
+            ok
         },
     )
 }
@@ -358,6 +463,40 @@ mod tests {
             let mut h = vec![0i32; 5];
             encode_f64_with(isa, &[0.5, 1.5, 2.5, -0.5, -2.5], 0.0, 1.0, &mut h);
             assert_eq!(h, [0, 2, 2, 0, -2]);
+        }
+    }
+
+    #[test]
+    fn checked_reports_values_outside_the_type() {
+        for isa in Isa::available() {
+            // Long enough for the vector loops and their tails.
+            for len in [1usize, 7, 8, 9, 33, 1030] {
+                for bad in [f64::NAN, f64::INFINITY, 300.0, -1.0] {
+                    for at in [0, len / 2, len - 1] {
+                        let mut v = vec![12.0f64; len];
+                        v[at] = bad;
+                        let mut o = vec![0u8; len];
+                        assert!(!encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+                        let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+                        assert!(!encode_f32_checked_with(isa, &v32, 0.0, 1.0, &mut o));
+                    }
+                }
+                let v = vec![255.4f64; len];
+                let mut o = vec![0u8; len];
+                assert!(encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+                assert!(o.iter().all(|&x| x == 255));
+                // 255.5 rounds to 256: out of range for u8; -0.5 rounds to -0: in range.
+                let v = vec![255.5f64; len];
+                assert!(!encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+                let v = vec![-0.5f64; len];
+                assert!(encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+                let v = vec![3e9f64; len];
+                let mut o = vec![0u32; len];
+                assert!(encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+                assert!(o.iter().all(|&x| x == 3_000_000_000));
+                let mut o = vec![0i32; len];
+                assert!(!encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+            }
         }
     }
 

@@ -9,7 +9,8 @@
 //!   ripple into the exponent (and, as numcodecs does, a NaN may turn into -0.0 with
 //!   keepbits 0). `m == 0` (keepbits == mantissa bits) is the identity.
 //!
-//! Loops are plain Rust compiled per ISA ([`crate::dispatch`]'s multiversioning).
+//! Loops are plain Rust compiled per ISA ([`crate::dispatch`]'s multiversioning), except the
+//! AVX2 bit rounding, which is hand-written (`x86/fso.rs`).
 
 use crate::dispatch::{self, Isa};
 
@@ -118,10 +119,13 @@ pub trait FloatBits: Copy + sealed::Sealed {
     fn consts(m: u32) -> (Self, Self, Self);
     #[doc(hidden)]
     fn round_with(self, c: (Self, Self, Self)) -> Self;
+    /// The hand-written AVX2 loop (`1 <= m < MANTISSA`); false when there is none.
+    #[doc(hidden)]
+    fn round_avx2(isa: Isa, m: u32, src: &[Self], dst: &mut [Self]) -> bool;
 }
 
 macro_rules! bits {
-    ($($t:ty: $m:literal)*) => {$(
+    ($($t:ty: $m:literal, $avx2:ident)*) => {$(
         impl sealed::Sealed for $t {}
         impl FloatBits for $t {
             const MANTISSA: u32 = $m;
@@ -142,10 +146,21 @@ macro_rules! bits {
                 let odd = ((self & bit) != 0) as $t;
                 self.wrapping_add(odd.wrapping_add(half)) & mask
             }
+            #[inline(always)]
+            #[allow(unused_variables)]
+            fn round_avx2(isa: Isa, m: u32, src: &[Self], dst: &mut [Self]) -> bool {
+                #[cfg(target_arch = "x86_64")]
+                if matches!(isa, Isa::Avx2 | Isa::Avx512) && isa.is_available() {
+                    // SAFETY: AVX2 (implied by the AVX-512 level) was checked just above.
+                    unsafe { crate::x86::fso::$avx2(m, src, dst) };
+                    return true;
+                }
+                false
+            }
         }
     )*};
 }
-bits!(u16: 10 u32: 23 u64: 52);
+bits!(u16: 10, bitround16 u32: 23, bitround32 u64: 52, bitround64);
 
 /// Bit-rounds float bit patterns to `keepbits` mantissa bits, on the active ISA.
 ///
@@ -169,6 +184,9 @@ pub fn bitround_with<T: FloatBits>(isa: Isa, keepbits: u32, src: &[T], dst: &mut
     let m = T::MANTISSA - keepbits;
     if m == 0 {
         dst.copy_from_slice(src);
+        return;
+    }
+    if T::round_avx2(isa, m, src, dst) {
         return;
     }
     dispatch::vectorize(
@@ -268,6 +286,28 @@ mod tests {
                 f(&[f32::NAN, 0.1], 23, isa),
                 [f32::NAN.to_bits(), 0.1f32.to_bits()]
             );
+        }
+    }
+
+    #[test]
+    fn bitround_lengths_and_misalignments() {
+        let v: Vec<u64> = (0..200u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .collect();
+        for isa in Isa::available() {
+            for len in 0..120 {
+                for off in 0..4 {
+                    let s = &v[off..off + len];
+                    let mut o = vec![0u64; len + 4];
+                    bitround_with(isa, 7, s, &mut o[off..off + len]);
+                    let want: Vec<u64> = s.iter().map(|b| b.round(45)).collect();
+                    assert_eq!(&o[off..off + len], &want[..], "{isa} {len} {off}");
+                    let s16: Vec<u16> = s.iter().map(|&b| b as u16).collect();
+                    let mut o16 = vec![0u16; len];
+                    bitround_with(isa, 3, &s16, &mut o16);
+                    assert!(o16.iter().zip(&s16).all(|(a, b)| *a == b.round(7)));
+                }
+            }
         }
     }
 

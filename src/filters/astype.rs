@@ -6,6 +6,18 @@
 //! (NaN and out-of-range values give what numpy gives on x86-64), byte order changes keep the
 //! values. Empty input is fine.
 
+// Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
+// fail (slices are taken with get()/chunks or from lengths checked just before).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use super::num::{cast_slice, count, decoded_size};
 use crate::codec::{check_output_size, Codec, ConfigReader};
 use crate::dtype::DType;

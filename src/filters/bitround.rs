@@ -9,11 +9,28 @@
 //!
 //! Differences from numcodecs (deliberate): big-endian floats are rounded in their own byte
 //! order (numcodecs raises `KeyError: '>f4'`); empty input is fine.
+//!
+//! Native-order aligned buffers run the SIMD kernel (`chunkcodec_kernels::quantize::bitround`);
+//! byte-swapped or unaligned ones the generic loop below.
+
+// Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
+// fail (slices are taken with get()/chunks or from lengths checked just before).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 use super::num::decoded_size;
 use crate::codec::{check_output_size, Codec, ConfigReader};
 use crate::dtype::{ByteOrder, DType, Kind};
 use crate::error::{Error, Result};
+use bytemuck::{try_cast_slice, try_cast_slice_mut};
+use chunkcodec_kernels::quantize as kq;
 use serde_json::{json, Value};
 
 /// numcodecs' `BitRound(keepbits)`.
@@ -118,10 +135,35 @@ impl Codec for BitRound {
             ));
         }
         super::num::count(Self::ID, input.len(), dtype, false)?;
-        let mut out = input.to_vec();
         if self.keepbits == mb {
-            return Ok(out);
+            return Ok(input.to_vec());
         }
+        if dtype.is_native() {
+            let mut out = vec![0u8; input.len()];
+            macro_rules! go {
+                ($t:ty) => {
+                    match (
+                        try_cast_slice::<u8, $t>(input),
+                        try_cast_slice_mut::<u8, $t>(&mut out),
+                    ) {
+                        (Ok(s), Ok(d)) if s.len() == d.len() => {
+                            kq::bitround::<$t>(self.keepbits, s, d);
+                            true
+                        }
+                        _ => false,
+                    }
+                };
+            }
+            let done = match dtype.itemsize() {
+                2 => go!(u16),
+                4 => go!(u32),
+                _ => go!(u64),
+            };
+            if done {
+                return Ok(out);
+            }
+        }
+        let mut out = input.to_vec();
         let m = mb - self.keepbits;
         let swap = !dtype.is_native();
         match dtype.itemsize() {

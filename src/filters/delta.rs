@@ -13,11 +13,30 @@
 //!   as numcodecs' own encoding does), but our decode is a running XOR, which inverts it.
 //!   numcodecs decodes with a running OR and loses data (`[T,T,F,T]` -> `[T,T,T,T]`); for the
 //!   inputs numcodecs round-trips correctly (at most one change of value) both agree.
+//!
+//! Hot loops run on the SIMD kernels (`chunkcodec_kernels::delta`): integer pairs of one width
+//! and float pairs of one type in either (shared) byte order, and native-order narrowing integer
+//! pairs (e.g. `<i8` as `<i2`) on aligned buffers. Everything else (mixed byte orders, bool,
+//! float16, widening or float/int casts, unaligned narrowing buffers) runs the generic loops.
+
+// Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
+// fail (slices are taken with get()/chunks or from lengths checked just before).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 use super::num::{cast, count, decoded_size, ld, st, swapped, with_num, with_swaps, Num};
 use crate::codec::{check_output_size, Codec, ConfigReader};
-use crate::dtype::{DType, Kind};
+use crate::dtype::{ByteOrder, DType, Kind};
 use crate::error::Result;
+use bytemuck::{try_cast_slice, try_cast_slice_mut};
+use chunkcodec_kernels::delta::{self as kd, narrow as kn, DeltaType};
 use serde_json::{json, Value};
 
 /// numcodecs' `Delta(dtype, astype)`.
@@ -44,7 +63,88 @@ impl Delta {
         Ok(Delta::new(dtype, astype))
     }
 
+    /// Runs the kernel for this pair if there is one; false when the generic loops must run.
+    /// `src` and `dst` hold the same number of elements (checked by the callers).
+    fn kernel(&self, enc: bool, src: &[u8], dst: &mut [u8]) -> bool {
+        let (dt, at) = (self.dtype, self.astype);
+        let int = |d: DType| matches!(d.kind(), Kind::Int | Kind::UInt);
+        let same_order = dt.byte_order() == at.byte_order();
+        let be = dt.byte_order() == ByteOrder::Big;
+        if int(dt) && int(at) && dt.itemsize() > at.itemsize() {
+            return dt.is_native() && at.is_native() && self.narrow_kernel(enc, src, dst);
+        }
+        let ty = match (dt.kind(), at.kind(), dt.itemsize()) {
+            _ if !same_order || dt.itemsize() != at.itemsize() => None,
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 1) => Some(DeltaType::U8),
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 2) => Some(DeltaType::U16),
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 4) => Some(DeltaType::U32),
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 8) => Some(DeltaType::U64),
+            (Kind::Float, Kind::Float, 4) => Some(DeltaType::F32),
+            (Kind::Float, Kind::Float, 8) => Some(DeltaType::F64),
+            _ => None,
+        };
+        let Some(ty) = ty else { return false };
+        if enc {
+            kd::encode_bytes(ty, be, src, dst);
+        } else {
+            kd::decode_bytes(ty, be, src, dst);
+        }
+        true
+    }
+
+    /// Native-order narrowing (`dtype` a wider integer than `astype`): the difference in the
+    /// wide type stored truncated; decode extends by `astype`'s signedness and sums in `dtype`.
+    /// False when a buffer is not aligned for its element type.
+    fn narrow_kernel(&self, enc: bool, src: &[u8], dst: &mut [u8]) -> bool {
+        macro_rules! go {
+            ($w:ty, $n:ty) => {
+                if enc {
+                    match (
+                        try_cast_slice::<u8, $w>(src),
+                        try_cast_slice_mut::<u8, $n>(dst),
+                    ) {
+                        (Ok(s), Ok(d)) if s.len() == d.len() => {
+                            kn::encode::<$w, $n>(s, d);
+                            true
+                        }
+                        _ => false,
+                    }
+                } else {
+                    match (
+                        try_cast_slice::<u8, $n>(src),
+                        try_cast_slice_mut::<u8, $w>(dst),
+                    ) {
+                        (Ok(s), Ok(d)) if s.len() == d.len() => {
+                            kn::decode::<$w, $n>(s, d);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+            };
+        }
+        let signed = self.astype.kind() == Kind::Int;
+        match (self.dtype.itemsize(), self.astype.itemsize(), signed) {
+            (2, 1, false) => go!(u16, u8),
+            (2, 1, true) => go!(u16, i8),
+            (4, 1, false) => go!(u32, u8),
+            (4, 1, true) => go!(u32, i8),
+            (4, 2, false) => go!(u32, u16),
+            (4, 2, true) => go!(u32, i16),
+            (8, 1, false) => go!(u64, u8),
+            (8, 1, true) => go!(u64, i8),
+            (8, 2, false) => go!(u64, u16),
+            (8, 2, true) => go!(u64, i16),
+            (8, 4, false) => go!(u64, u32),
+            (8, 4, true) => go!(u64, i32),
+            _ => false,
+        }
+    }
+
     fn decode_to(&self, input: &[u8], out: &mut [u8]) {
+        if self.kernel(false, input, out) {
+            return;
+        }
         let via = float_accumulator(self.dtype, self.astype);
         with_num!(self.dtype, S => with_num!(self.astype, D => {
             with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => match via {
@@ -144,6 +244,9 @@ impl Codec for Delta {
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.dtype, false)?;
         let mut out = vec![0u8; n * self.astype.itemsize()];
+        if self.kernel(true, input, &mut out) {
+            return Ok(out);
+        }
         with_num!(self.dtype, S => with_num!(self.astype, D => {
             with_swaps!(swapped(self.dtype), swapped(self.astype), SS, DS => {
                 delta_encode::<S, D, SS, DS>(input, &mut out)

@@ -20,11 +20,29 @@
 //! - an integer `offset`/`scale` that does not fit an integer `dtype` is an error at encode
 //!   (numcodecs raises OverflowError too);
 //! - empty input is fine; a bool `dtype` is rejected (numpy cannot subtract bools).
+//!
+//! Hot loops run on the SIMD kernels (`chunkcodec_kernels::fixedscaleoffset`) for native-order
+//! `<f4`/`<f8` data with a native integer `astype` on aligned buffers; the generic loops below
+//! cover every other pair (integer `dtype`, float `astype`, float16, byte-swapped types).
+
+// Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
+// fail (slices are taken with get()/chunks or from lengths checked just before).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 use super::num::{cast, count, decoded_size, ld, st, swapped, with_num, with_swaps, Num};
 use crate::codec::{check_output_size, Codec, ConfigReader};
 use crate::dtype::{DType, Kind};
 use crate::error::{Error, Result};
+use bytemuck::{try_cast_slice, try_cast_slice_mut};
+use chunkcodec_kernels::fixedscaleoffset as kf;
 use serde_json::{Map, Number, Value};
 
 /// A `scale` or `offset` parameter: a Python int or float.
@@ -203,7 +221,95 @@ impl FixedScaleOffset {
         Err(Error::invalid_input(Self::ID, "value out of range"))
     }
 
+    /// The kernels' float -> integer encode: `Some(all values fit)`, or `None` when this pair
+    /// or these buffers' alignment has no kernel.
+    fn encode_kernel(&self, src: &[u8], dst: &mut [u8]) -> Option<bool> {
+        let (dt, at) = (self.dtype, self.astype);
+        if !dt.is_native() || !at.is_native() || dt.kind() != Kind::Float {
+            return None;
+        }
+        macro_rules! go {
+            ($f:ty, $a:ty, $enc:ident) => {
+                match (
+                    try_cast_slice::<u8, $f>(src),
+                    try_cast_slice_mut::<u8, $a>(dst),
+                ) {
+                    (Ok(s), Ok(d)) if s.len() == d.len() => {
+                        Some(kf::$enc::<$a>(s, self.offset.to(), self.scale.to(), d))
+                    }
+                    _ => None,
+                }
+            };
+        }
+        macro_rules! by_astype {
+            ($f:ty, $enc:ident) => {
+                match (at.kind(), at.itemsize()) {
+                    (Kind::Int, 1) => go!($f, i8, $enc),
+                    (Kind::UInt, 1) => go!($f, u8, $enc),
+                    (Kind::Int, 2) => go!($f, i16, $enc),
+                    (Kind::UInt, 2) => go!($f, u16, $enc),
+                    (Kind::Int, 4) => go!($f, i32, $enc),
+                    (Kind::UInt, 4) => go!($f, u32, $enc),
+                    (Kind::Int, 8) => go!($f, i64, $enc),
+                    (Kind::UInt, 8) => go!($f, u64, $enc),
+                    _ => None,
+                }
+            };
+        }
+        match dt.itemsize() {
+            4 => by_astype!(f32, encode_f32_checked),
+            8 => by_astype!(f64, encode_f64_checked),
+            _ => None,
+        }
+    }
+
+    /// The kernels' integer -> float decode; false when there is none for this pair/alignment.
+    fn decode_kernel(&self, src: &[u8], dst: &mut [u8]) -> bool {
+        let (dt, at) = (self.dtype, self.astype);
+        if !dt.is_native() || !at.is_native() || dt.kind() != Kind::Float {
+            return false;
+        }
+        let (o, s) = (self.offset.f64(), self.scale.f64());
+        macro_rules! go {
+            ($a:ty, $f:ty, $dec:ident) => {
+                match (
+                    try_cast_slice::<u8, $a>(src),
+                    try_cast_slice_mut::<u8, $f>(dst),
+                ) {
+                    (Ok(x), Ok(d)) if x.len() == d.len() => {
+                        kf::$dec::<$a>(x, o, s, d);
+                        true
+                    }
+                    _ => false,
+                }
+            };
+        }
+        macro_rules! by_astype {
+            ($f:ty, $dec:ident) => {
+                match (at.kind(), at.itemsize()) {
+                    (Kind::Int, 1) => go!(i8, $f, $dec),
+                    (Kind::UInt, 1) => go!(u8, $f, $dec),
+                    (Kind::Int, 2) => go!(i16, $f, $dec),
+                    (Kind::UInt, 2) => go!(u16, $f, $dec),
+                    (Kind::Int, 4) => go!(i32, $f, $dec),
+                    (Kind::UInt, 4) => go!(u32, $f, $dec),
+                    (Kind::Int, 8) => go!(i64, $f, $dec),
+                    (Kind::UInt, 8) => go!(u64, $f, $dec),
+                    _ => false,
+                }
+            };
+        }
+        match dt.itemsize() {
+            4 => by_astype!(f32, decode_to_f32),
+            8 => by_astype!(f64, decode_f64),
+            _ => false,
+        }
+    }
+
     fn decode_to(&self, input: &[u8], out: &mut [u8]) {
+        if self.decode_kernel(input, out) {
+            return;
+        }
         with_num!(self.astype, A => with_num!(self.dtype, S => {
             with_swaps!(swapped(self.astype), swapped(self.dtype), AS, SS => {
                 if A::FLOAT {
@@ -334,6 +440,10 @@ impl Codec for FixedScaleOffset {
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.dtype, false)?;
         let mut out = vec![0u8; n * self.astype.itemsize()];
+        // A value that does not fit falls through: the generic loop finds it and says which.
+        if self.encode_kernel(input, &mut out) == Some(true) {
+            return Ok(out);
+        }
         with_num!(self.dtype, S => with_num!(self.astype, A => {
             with_swaps!(swapped(self.dtype), swapped(self.astype), SS, AS => {
                 self.encode_typed::<S, A, SS, AS>(input, &mut out)

@@ -17,6 +17,18 @@
 //!
 //! Half floats compute as numpy does: convert to f32, operate, round back to f16.
 
+// Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
+// fail (slices are taken with get()/chunks or from lengths checked just before).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 use crate::dtype::{DType, Kind};
 use half::f16;
 

@@ -6,6 +6,9 @@ use core::arch::x86_64::*;
 
 macro_rules! encoders {
     ($feat:literal, $modname:ident) => {
+        // The AVX2 table takes only the float encoders from here (its integer encoders are
+        // the hand-written `enc*_avx2`).
+        #[allow(dead_code)]
         pub(crate) mod $modname {
             use super::*;
             #[target_feature(enable = $feat)]
@@ -38,6 +41,54 @@ macro_rules! encoders {
 encoders!("sse2", sse2_enc);
 encoders!("avx2", avx2_enc);
 encoders!("avx512f,avx512bw", avx512_enc);
+
+/// AVX2 integer encode: `dst[i] = src[i] - src[i-1]` as one unaligned load of `src` at `i`,
+/// one at `i - 1`, and a single vector subtract, 4x unrolled.
+macro_rules! enc_avx2 {
+    ($name:ident, $ty:ty, $sub:ident, $feat:literal) => {
+        #[target_feature(enable = $feat)]
+        pub(crate) fn $name(prev: $ty, src: &[$ty], dst: &mut [$ty]) {
+            let n = src.len().min(dst.len());
+            let (Some(&s0), Some(d0)) = (src.first(), dst.first_mut()) else {
+                return;
+            };
+            *d0 = s0.wrapping_sub(prev);
+            let per = 32 / core::mem::size_of::<$ty>();
+            let s = src.as_ptr();
+            let d = dst.as_mut_ptr();
+            let mut i = 1;
+            macro_rules! one {
+                ($k:expr) => {{
+                    let j = i + $k * per;
+                    // SAFETY: reads src[j-1..j+per] and writes dst[j..j+per]; the loop
+                    // conditions keep j + per <= n <= min(src.len(), dst.len()) and j >= 1.
+                    unsafe {
+                        let a = _mm256_loadu_si256(s.add(j).cast());
+                        let b = _mm256_loadu_si256(s.add(j - 1).cast());
+                        _mm256_storeu_si256(d.add(j).cast(), $sub(a, b));
+                    }
+                }};
+            }
+            while i + 4 * per <= n {
+                one!(0);
+                one!(1);
+                one!(2);
+                one!(3);
+                i += 4 * per;
+            }
+            while i + per <= n {
+                one!(0);
+                i += per;
+            }
+            let p = src[i - 1];
+            crate::delta::encode_scalar_int(p, &src[i..n], &mut dst[i..n]);
+        }
+    };
+}
+enc_avx2!(enc8_avx2, u8, _mm256_sub_epi8, "avx2");
+enc_avx2!(enc16_avx2, u16, _mm256_sub_epi16, "avx2");
+enc_avx2!(enc32_avx2, u32, _mm256_sub_epi32, "avx2");
+enc_avx2!(enc64_avx2, u64, _mm256_sub_epi64, "avx2");
 
 /// Per-lane "broadcast the lane's last element" pshufb controls, for element widths 1/2/4/8.
 const fn last_mask(w: usize) -> [u8; 32] {
@@ -199,7 +250,15 @@ macro_rules! table {
         };
     };
 }
-table!(AVX2, avx2_enc, dec8_avx2, dec16_avx2, dec32_avx2, dec64_avx2);
+table!(AVX2, avx2_hand, dec8_avx2, dec16_avx2, dec32_avx2, dec64_avx2);
+
+/// AVX2 with the hand-written integer encoders.
+mod avx2_hand {
+    pub(crate) use super::avx2_enc::{encf32, encf64};
+    pub(crate) use super::{
+        enc16_avx2 as enc16, enc32_avx2 as enc32, enc64_avx2 as enc64, enc8_avx2 as enc8,
+    };
+}
 table!(
     AVX512,
     avx512_enc,
