@@ -80,6 +80,10 @@ fn main() {
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());
     let gbs = |n: usize, s: f64| n as f64 / s / 1e9;
+    if let Ok(spec) = std::env::var("BLOSC_PROFILE") {
+        profile(&spec, reps);
+        return;
+    }
     for (name, data) in arrays() {
         let mut dst = vec![0u8; data.len()];
         let memcpy = gbs(
@@ -164,4 +168,39 @@ fn main() {
             }
         }
     }
+}
+
+/// `BLOSC_PROFILE=ARRAY,CNAME,enc|dec` (e.g. `i32_counter,lz4,dec`): runs only that operation
+/// `BLOSC_BENCH_REPS` times on one thread, for `valgrind --tool=callgrind` instruction counts.
+fn profile(spec: &str, reps: usize) {
+    let parts: Vec<&str> = spec.split(',').collect();
+    let [array, cname, op] = parts[..] else {
+        panic!("BLOSC_PROFILE=ARRAY,CNAME,enc|dec");
+    };
+    let data = arrays()
+        .into_iter()
+        .find(|(n, _)| *n == array)
+        .expect("array name: f32_signal or i32_counter")
+        .1;
+    let cname = Cname::from_name(cname).expect("cname");
+    let codec = Blosc::new(cname, 5, Blosc::SHUFFLE, 0).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let enc = pool.install(|| codec.encode(&data, DType::I4).unwrap());
+    let mut out = vec![0u8; data.len()];
+    for _ in 0..reps {
+        match op {
+            "enc" => {
+                black_box(pool.install(|| codec.encode(black_box(&data), DType::I4).unwrap()));
+            }
+            _ => pool.install(|| codec.decode_into(black_box(&enc), &mut out).unwrap()),
+        }
+    }
+    println!(
+        "{array} {} {op}: ratio {:.4}",
+        cname.name(),
+        data.len() as f64 / enc.len() as f64
+    );
 }

@@ -56,6 +56,11 @@ pub struct CompressArgs {
     /// DirectoryStore, which never fsyncs; a power loss may lose recent chunks).
     #[arg(long)]
     pub no_fsync: bool,
+    /// Benchmark mode (for scripts/bench_zarr.py): with the .npy already in memory, write the
+    /// store N times (removing it first) and read it back N times into a new in-memory array,
+    /// printing the times as one JSON line. The .npy load is not timed.
+    #[arg(long, hide = true)]
+    pub time_repeat: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -224,6 +229,9 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
             args.store.display()
         )));
     }
+    if let Some(reps) = args.time_repeat {
+        return time_store(args, &npy, meta, reps);
+    }
     let store = DirectoryStore::create(&args.store)?.with_fsync(!args.no_fsync);
     let arr = ZarrArray::create(store, "", meta)?;
     let pb = progress_bar(npy.data.len() as u64, "compress");
@@ -245,6 +253,51 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
         stats.stored_bytes,
         ratio(stats.raw_bytes, stats.stored_bytes),
         secs
+    );
+    Ok(())
+}
+
+/// `compress --time-repeat N`: times writing `npy` (already in memory) to the store and
+/// reading it back into a fresh in-memory array, `reps` times each; prints one JSON line.
+fn time_store(args: &CompressArgs, npy: &Npy, meta: ArrayMeta, reps: usize) -> Result<()> {
+    let mut write_s = Vec::new();
+    let mut read_s = Vec::new();
+    let mut stored = 0u64;
+    with_pool(args.threads, || {
+        for _ in 0..reps.max(1) {
+            let _ = std::fs::remove_dir_all(&args.store);
+            let t = Instant::now();
+            let store = DirectoryStore::create(&args.store)?.with_fsync(!args.no_fsync);
+            let arr = ZarrArray::create(store, "", meta.clone())?;
+            with_elem(npy.dtype, |n| {
+                write_dispatch(n, &arr, npy, &ProgressBar::hidden())
+            })?;
+            write_s.push(t.elapsed().as_secs_f64());
+            stored = arr.stats()?.stored_bytes;
+        }
+        for _ in 0..reps.max(1) {
+            let t = Instant::now();
+            let arr = ZarrArray::open(DirectoryStore::open(&args.store)?, "")?;
+            // A fresh (lazily zeroed) allocation each time, as zarr-python's `z[...]`.
+            let mut data = vec![0u8; npy.data.len()];
+            with_elem(npy.dtype, |n| match n {
+                1 => read_typed::<[u8; 1]>(&arr, &mut data, &ProgressBar::hidden()),
+                2 => read_typed::<[u8; 2]>(&arr, &mut data, &ProgressBar::hidden()),
+                4 => read_typed::<[u8; 4]>(&arr, &mut data, &ProgressBar::hidden()),
+                _ => read_typed::<[u8; 8]>(&arr, &mut data, &ProgressBar::hidden()),
+            })?;
+            read_s.push(t.elapsed().as_secs_f64());
+            // Both in native order (the engine swaps); a Fortran-order .npy is not compared.
+            if !npy.fortran_order && data != npy.data {
+                return Err(Error::Array("read back differs from the input".into()));
+            }
+        }
+        Ok(())
+    })?;
+    println!(
+        "{}",
+        serde_json::json!({"write_s": write_s, "read_s": read_s, "stored_bytes": stored,
+                           "fsync": !args.no_fsync})
     );
     Ok(())
 }

@@ -245,7 +245,57 @@ pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
         _ => 14,
     };
     let skip_shift: u32 = if clevel >= 7 { 7 } else { 5 };
-    let mut table = vec![0u32; 1 << hash_log];
+    let Ok(n32) = u32::try_from(n) else {
+        return 0; // Blosc streams are at most 2 GiB; never reached.
+    };
+    // The hash table is kept per thread and reused: entries hold `base + position`, and an
+    // entry below `base` (left by an earlier stream) reads as position 0, exactly as a fresh
+    // zeroed table would. So the output is the same, without allocating and zeroing a table
+    // per stream.
+    let mut slot = TABLE.take();
+    let size = 1usize << hash_log;
+    if slot.table.len() < size || u32::MAX - slot.next_base <= n32 {
+        slot.table.clear();
+        slot.table.resize(size.max(slot.table.len()), 0);
+        slot.next_base = 1;
+    }
+    let base = slot.next_base;
+    slot.next_base += n32 + 1;
+    let n = compress_with(
+        &mut slot.table[..size],
+        base,
+        hash_log,
+        skip_shift,
+        src,
+        dst,
+    );
+    TABLE.set(slot);
+    n
+}
+
+/// A reusable hash table and the base the next stream uses.
+#[derive(Default)]
+struct Table {
+    table: Vec<u32>,
+    next_base: u32,
+}
+
+thread_local! {
+    /// Taken out while in use, so a nested use on this thread gets a fresh one.
+    static TABLE: std::cell::Cell<Table> = std::cell::Cell::new(Table::default());
+}
+
+/// [`compress`] with a table whose entries `< base` mean position 0.
+#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input and table
+fn compress_with(
+    table: &mut [u32],
+    base: u32,
+    hash_log: u32,
+    skip_shift: u32,
+    src: &[u8],
+    dst: &mut [u8],
+) -> usize {
+    let n = src.len();
     let hash = |v: u32| (v.wrapping_mul(2_654_435_761) >> (32 - hash_log)) as usize;
     let mut out = Out { buf: dst, pos: 0 };
     let mut anchor = 0usize;
@@ -253,11 +303,16 @@ pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
     let mut misses = 0u32;
     // Leave the last bytes as literals so every hashed read stays inside `src`.
     let last = n - 4;
+    // Early exit for streams that barely compress: once an eighth of a stream of 4 KiB or more
+    // is behind us, if the output so far (counting pending literals with their run headers)
+    // saves less than 1/32 of it, the stream is stored raw (return 0) without searching the
+    // rest. Shuffled noise bytes (the low bytes of counters and noisy floats) end here.
+    let mut check_at = if n >= 4096 { n / 8 } else { usize::MAX };
     while ip <= last {
         let seq = read_u32(src, ip);
         let h = hash(seq);
-        let r = table[h] as usize;
-        table[h] = ip as u32;
+        let r = table[h].saturating_sub(base) as usize;
+        table[h] = base + ip as u32;
         let dist = ip - r;
         if r < ip && dist <= MAX_FAR && read_u32(src, r) == seq {
             // c-blosc's decoder rejects a stream that ends with a match: keep one literal.
@@ -268,16 +323,26 @@ pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
                 }
                 ip += len;
                 anchor = ip;
-                misses = 0;
+                // A short match in a run of misses (likely chance, in noisy bytes) only halves
+                // the skip instead of resetting it.
+                misses = if len >= 8 { 0 } else { misses / 2 };
                 // Index a position inside the match, which helps long runs of short periods.
                 if ip <= last && ip >= 2 {
-                    table[hash(read_u32(src, ip - 2))] = (ip - 2) as u32;
+                    table[hash(read_u32(src, ip - 2))] = base + (ip - 2) as u32;
                 }
                 continue;
             }
         }
         misses += 1;
         ip += 1 + (misses >> skip_shift) as usize;
+        if ip >= check_at {
+            check_at = usize::MAX;
+            let pending = ip.min(n) - anchor;
+            let est = out.pos + pending + pending.div_ceil(32);
+            if est.saturating_mul(32) >= ip.saturating_mul(31) {
+                return 0;
+            }
+        }
     }
     if !out.literals(&src[anchor..]) || out.pos >= out.buf.len() {
         return 0;
@@ -380,9 +445,13 @@ mod tests {
                 (x >> 16) as u8
             })
             .collect();
-        let twice = [block.clone(), block.clone()].concat();
-        let n = round_trip(&twice).unwrap();
-        assert!(n < 21_000, "{n}");
+        // Nine copies: by the first eighth the repeats already pay, so far matches are used.
+        let many = block.repeat(9);
+        let n = round_trip(&many).unwrap();
+        assert!(n < 22_000, "{n}");
+        // Two copies: the first eighth is pure noise, so the early exit stores it raw.
+        let twice = block.repeat(2);
+        assert_eq!(round_trip(&twice), None);
         // Random data does not fit: 0.
         let mut dst = vec![0u8; block.len()];
         assert_eq!(compress(5, &block, &mut dst), 0);
@@ -390,6 +459,32 @@ mod tests {
         let zeros = vec![0u8; 70_000];
         assert!(round_trip(&zeros).unwrap() < 400);
         assert_eq!(compress(5, &[0u8; 15], &mut [0u8; 15]), 0);
+    }
+
+    #[test]
+    fn reused_table_gives_the_same_bytes() {
+        let a: Vec<u8> = (0..50_000u32).map(|i| (i / 3 % 11) as u8).collect();
+        let b: Vec<u8> = (0..70_000u32).map(|i| (i * 7 / 5 % 13) as u8).collect();
+        let fresh = |src: Vec<u8>, clevel: u8| {
+            std::thread::spawn(move || {
+                let mut dst = vec![0u8; src.len()];
+                let n = compress(clevel, &src, &mut dst);
+                dst.truncate(n);
+                dst
+            })
+            .join()
+            .unwrap()
+        };
+        for clevel in [1u8, 5, 9] {
+            let want_a = fresh(a.clone(), clevel);
+            let want_b = fresh(b.clone(), clevel);
+            // On this thread the table holds the other input's positions each time.
+            for (src, want) in [(&a, &want_a), (&b, &want_b), (&a, &want_a), (&b, &want_b)] {
+                let mut dst = vec![0u8; src.len()];
+                let n = compress(clevel, src, &mut dst);
+                assert_eq!(&dst[..n], &want[..], "clevel {clevel}");
+            }
+        }
     }
 
     #[test]
