@@ -104,7 +104,7 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
         // SAFETY: as above.
         3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V256>(es, count, src, dst, stride) },
         // SAFETY: as above.
-        _ => unsafe { super::shuffle_tiled::<V256>(es, count, src, dst, stride) },
+        _ => unsafe { super::shuffle_tiled_any::<V256>(es, count, src, dst, stride) },
     }
 }
 
@@ -125,7 +125,7 @@ pub(crate) fn unshuffle_strided(
             super::unshuffle_gather::<V256>(es, count, src, stride, dst)
         },
         // SAFETY: as above.
-        _ => unsafe { super::unshuffle_tiled::<V256>(es, count, src, stride, dst) },
+        _ => unsafe { super::unshuffle_tiled_any::<V256>(es, count, src, stride, dst) },
     }
 }
 

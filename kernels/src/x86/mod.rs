@@ -57,13 +57,16 @@ pub(crate) trait Pshufb: Vector {
     unsafe fn or(self, b: Self) -> Self;
 }
 
-/// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`.
+/// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`, and
+/// hands row `k` of the result to `sink(k, row)` as soon as the last round produces it (so the
+/// result never needs a 16-register array of its own, which AVX2's 16 registers cannot hold
+/// beside the inputs).
 ///
 /// Each round maps rows `(r_i, r_{i+8})` to `(lo8, hi8)` at `2i, 2i+1`, which rotates the 8-bit
 /// (row, column) address left by one bit; four rounds swap row and column.
 #[inline(always)]
-unsafe fn transpose16<V: Vector>(r: &mut [V; 16]) {
-    for _ in 0..4 {
+unsafe fn transpose16<V: Vector>(mut r: [V; 16], mut sink: impl FnMut(usize, V)) {
+    for _ in 0..3 {
         // SAFETY: caller guarantees V's ISA.
         let z = unsafe { V::zero() };
         let mut n = [z; 16];
@@ -74,7 +77,13 @@ unsafe fn transpose16<V: Vector>(r: &mut [V; 16]) {
                 n[2 * i + 1] = V::hi8(r[i], r[i + 8]);
             }
         }
-        *r = n;
+        r = n;
+    }
+    for i in 0..8 {
+        // SAFETY: caller guarantees V's ISA.
+        let (lo, hi) = unsafe { (V::lo8(r[i], r[i + 8]), V::hi8(r[i], r[i + 8])) };
+        sink(2 * i, lo);
+        sink(2 * i + 1, hi);
     }
 }
 
@@ -135,14 +144,17 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
                 // condition when es <= 16).
                 *row = unsafe { V::load_rows(s.add((i + k) * es + c), 16 * es) };
             }
-            // SAFETY: V's ISA is guaranteed by the caller.
-            unsafe { transpose16(&mut r) };
             let w = es.min(16);
-            for (j, col) in r.iter().take(w).enumerate() {
-                // SAFETY: writes dst[(c+j)*stride + i .. + t]; c + j < es and i + t <= count, so
-                // the end is within (es-1)*stride + count <= dst.len() (check_streams).
-                unsafe { col.store(d.add((c + j) * stride + i)) };
-            }
+            // SAFETY: V's ISA is guaranteed by the caller; the sink writes
+            // dst[(c+j)*stride + i .. + t] for j < w; c + j < es and i + t <= count, so the end
+            // is within (es-1)*stride + count <= dst.len() (check_streams).
+            unsafe {
+                transpose16(r, |j, col| {
+                    if j < w {
+                        col.store(d.add((c + j) * stride + i));
+                    }
+                })
+            };
         }
         i += t;
     }
@@ -177,19 +189,21 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
                 // SAFETY: reads src[(c+j)*stride + i .. + t], inside (es-1)*stride + count.
                 *col = unsafe { V::load(s.add((c + j) * stride + i)) };
             }
-            // SAFETY: V's ISA is guaranteed by the caller.
-            unsafe { transpose16(&mut r) };
             if es >= 16 {
-                for (k, row) in r.iter().enumerate() {
-                    // SAFETY: lane l writes dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the
-                    // largest end is (i+t)*es <= body.
-                    unsafe { row.store_rows(d.add((i + k) * es + c), 16 * es) };
-                }
+                // SAFETY: V's ISA is guaranteed by the caller; row k's lane l goes to
+                // dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the largest end is
+                // (i+t)*es <= body.
+                unsafe {
+                    transpose16(r, |k, row| row.store_rows(d.add((i + k) * es + c), 16 * es))
+                };
             } else {
+                let mut out = r;
+                // SAFETY: V's ISA is guaranteed by the caller.
+                unsafe { transpose16(r, |k, row| out[k] = row) };
                 // Each 16-byte store spills past its element into the following ones; storing
                 // in increasing address order lets the next element's store overwrite it.
                 for l in 0..V::LANES {
-                    for (k, row) in r.iter().enumerate() {
+                    for (k, row) in out.iter().enumerate() {
                         // SAFETY: writes dst[(i+16l+k)*es ..+16]; the largest end is
                         // (i+t-1)*es + 16 <= body (loop condition).
                         unsafe { row.store_lane(l, d.add((i + 16 * l + k) * es)) };
@@ -200,6 +214,64 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
         i += t;
     }
     unshuffle_tail(es, count, i, src, stride, dst);
+}
+
+/// Element sizes the tiled kernels are compiled for with the size as a constant (row offsets
+/// become immediates and the column windows unroll); every other size runs the generic code.
+macro_rules! tiled_sizes {
+    ($mac:ident) => {
+        $mac!(10 11 12 13 14 15 16 20 24 32 48 64)
+    };
+}
+
+/// [`shuffle_tiled`] with a constant element size where [`tiled_sizes`] has one.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_tiled_any<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { shuffle_tiled::<V>($n, count, src, dst, stride) },)*
+                // SAFETY: forwarded caller contract.
+                _ => unsafe { shuffle_tiled::<V>(es, count, src, dst, stride) },
+            }
+        };
+    }
+    tiled_sizes!(go)
+}
+
+/// [`unshuffle_tiled`] with a constant element size where [`tiled_sizes`] has one.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_tiled_any<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { unshuffle_tiled::<V>($n, count, src, stride, dst) },)*
+                // SAFETY: forwarded caller contract.
+                _ => unsafe { unshuffle_tiled::<V>(es, count, src, stride, dst) },
+            }
+        };
+    }
+    tiled_sizes!(go)
 }
 
 /// Dedicated unshuffle for element sizes 2, 4 and 8 (unpack cascades; no `pshufb`).
