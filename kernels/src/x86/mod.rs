@@ -132,33 +132,82 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     let s = src.as_ptr();
     let d = dst.as_mut_ptr();
     let mut i = 0;
-    // Row reads span (i + t - 1) * es + c .. + 16; for es < 16 that can pass the tile's end.
-    while i + t <= count && (i + t - 1) * es + 16 <= body {
-        for c in groups(es) {
-            // SAFETY: V's ISA is guaranteed by the caller.
-            let z = unsafe { V::zero() };
-            let mut r = [z; 16];
-            for (k, row) in r.iter_mut().enumerate() {
-                // SAFETY: lane l reads src[(i+k+16l)*es + c ..+16]; the largest end is
-                // (i+t-1)*es + c + 16 <= body <= src.len() (c + 16 <= es when es > 16; the loop
-                // condition when es <= 16).
-                *row = unsafe { V::load_rows(s.add((i + k) * es + c), 16 * es) };
-            }
-            let w = es.min(16);
-            // SAFETY: V's ISA is guaranteed by the caller; the sink writes
-            // dst[(c+j)*stride + i .. + t] for j < w; c + j < es and i + t <= count, so the end
-            // is within (es-1)*stride + count <= dst.len() (check_streams).
-            unsafe {
-                transpose16(r, |j, col| {
-                    if j < w {
-                        col.store(d.add((c + j) * stride + i));
+    // When the stride is a multiple of 4 KiB (as in a power-of-two block), every output stream maps
+    // to the same L1 set, and 16 streams written at once overflow its 8 ways: every store
+    // misses. So a step of `chunk` tiles is transposed twice, first writing only streams
+    // c..c+8 of each 16-column window, then c+8..c+16: the first unpack round already splits
+    // the two halves, so each pass costs half the transpose plus that round's half (LLVM drops
+    // the unused half), and the step's rows (at most 4 KiB) are re-read from L1.
+    // With a stride that is a multiple of 2 KiB, 16 streams fall in at most 2 sets; otherwise
+    // they spread out and one pass is cheaper.
+    let split = stride.is_multiple_of(2048);
+    let chunk = (128 / t).max(1);
+    for n in [chunk, 1] {
+        let span = n * t;
+        // Row reads span (i + span - 1) * es + c .. + 16; for es < 16 that can pass the step's
+        // end.
+        while i + span <= count && (i + span - 1) * es + 16 <= body {
+            for c in groups(es) {
+                if split {
+                    for sub in 0..n {
+                        // SAFETY: V's ISA is guaranteed by the caller; i + sub*t + t <=
+                        // i + span: the bounds shuffle_tile requires.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 8, s, d, stride) };
                     }
-                })
-            };
+                    for sub in 0..n {
+                        // SAFETY: as above.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 8, 16, s, d, stride) };
+                    }
+                } else {
+                    for sub in 0..n {
+                        // SAFETY: as above.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 16, s, d, stride) };
+                    }
+                }
+            }
+            i += span;
         }
-        i += t;
     }
     shuffle_tail(es, count, i, src, dst, stride);
+}
+
+/// One transposed tile of [`shuffle_tiled`]: elements `i0..i0 + 16 * LANES`, element bytes
+/// `c..c + 16`, storing the columns `lo..hi` (the transpose of the others is dead code once this
+/// is inlined with constant `lo`, `hi` and `es`).
+///
+/// # Safety
+/// The CPU must support V's ISA; the caller's loop bounds of [`shuffle_tiled`] must hold:
+/// `(i0 + t - 1) * es + c + 16` bytes readable at `s`, and
+/// `(c + j) * stride + i0 + t` writable at `d` for `j < min(es, 16)`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn shuffle_tile<V: Vector>(
+    es: usize,
+    c: usize,
+    i0: usize,
+    lo: usize,
+    hi: usize,
+    s: *const u8,
+    d: *mut u8,
+    stride: usize,
+) {
+    let w = es.min(16);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut r = [z; 16];
+    for (k, row) in r.iter_mut().enumerate() {
+        // SAFETY: lane l reads src[(i0+k+16l)*es + c ..+16], within the caller's bound.
+        *row = unsafe { V::load_rows(s.add((i0 + k) * es + c), 16 * es) };
+    }
+    // SAFETY: V's ISA is guaranteed by the caller; the sink writes
+    // dst[(c+j)*stride + i0 .. + t] for j < w, within the caller's bound.
+    unsafe {
+        transpose16(r, |j, col| {
+            if j >= lo && j < hi && j < w {
+                col.store(d.add((c + j) * stride + i0));
+            }
+        })
+    };
 }
 
 /// Generic tiled unshuffle of any element size.
