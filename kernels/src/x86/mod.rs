@@ -269,7 +269,7 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
 /// become immediates and the column windows unroll); every other size runs the generic code.
 macro_rules! tiled_sizes {
     ($mac:ident) => {
-        $mac!(10 11 12 13 14 15 16 20 24 32 48 64)
+        $mac!(9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 48 64)
     };
 }
 
@@ -499,9 +499,9 @@ pub(crate) fn bit_transpose_u64(words: &mut [u64]) {
     }
 }
 
-/// Gather-shuffle for small odd element sizes (3, 5, 6, 7, 9; the per-ISA entry picks them:
-/// from 10 up the `es * es` controls no longer fit in registers, and LLVM's spills of `x` as
-/// two 16-byte halves reloaded whole defeat store forwarding, so the 16x16 tile is faster): 16 elements of a lane are `es`
+/// Gather-shuffle for small odd element sizes (the per-ISA entry picks them; AVX2 uses it for
+/// 3, 5, 6 and 7 only: from 9 up the `es * es` controls no longer fit in registers and the
+/// constant-size 16x16 tile is faster): 16 elements of a lane are `es`
 /// 16-byte vectors `X_v`; stream `j`'s 16 bytes are `OR_v pshufb(X_v, M[j][v])`, where
 /// `M[j][v]` picks byte `i * es + j` when it lies in `X_v` and zeroes the rest.
 ///
