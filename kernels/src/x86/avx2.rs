@@ -102,9 +102,9 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
         2 | 4 | 8 => unsafe { super::shuffle_pow2::<V256>(es, count, src, dst, stride) },
         // SAFETY: as above.
-        3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V256>(es, count, src, dst, stride) },
+        3 | 5 | 6 | 7 => unsafe { super::shuffle_gather::<V256>(es, count, src, dst, stride) },
         // SAFETY: as above.
-        _ => unsafe { super::shuffle_tiled::<V256>(es, count, src, dst, stride) },
+        _ => unsafe { super::shuffle_tiled_any::<V256>(es, count, src, dst, stride) },
     }
 }
 
@@ -121,11 +121,9 @@ pub(crate) fn unshuffle_strided(
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
         2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V256>(es, count, src, stride, dst) },
         // SAFETY: as above.
-        3 | 5 | 6 | 7 | 9 | 10 | 11 => unsafe {
-            super::unshuffle_gather::<V256>(es, count, src, stride, dst)
-        },
+        3 | 5 | 6 | 7 => unsafe { super::unshuffle_gather::<V256>(es, count, src, stride, dst) },
         // SAFETY: as above.
-        _ => unsafe { super::unshuffle_tiled::<V256>(es, count, src, stride, dst) },
+        _ => unsafe { super::unshuffle_tiled_any::<V256>(es, count, src, stride, dst) },
     }
 }
 

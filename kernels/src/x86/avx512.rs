@@ -116,7 +116,7 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
         // SAFETY: as above.
         3 | 5 | 6 | 7 | 9 => unsafe { super::shuffle_gather::<V512>(es, count, src, dst, stride) },
         // SAFETY: as above.
-        _ => unsafe { super::shuffle_tiled::<V512>(es, count, src, dst, stride) },
+        _ => unsafe { super::shuffle_tiled_any::<V512>(es, count, src, dst, stride) },
     }
 }
 
@@ -137,7 +137,7 @@ pub(crate) fn unshuffle_strided(
             super::unshuffle_gather::<V512>(es, count, src, stride, dst)
         },
         // SAFETY: as above.
-        _ => unsafe { super::unshuffle_tiled::<V512>(es, count, src, stride, dst) },
+        _ => unsafe { super::unshuffle_tiled_any::<V512>(es, count, src, stride, dst) },
     }
 }
 

@@ -57,13 +57,16 @@ pub(crate) trait Pshufb: Vector {
     unsafe fn or(self, b: Self) -> Self;
 }
 
-/// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`.
+/// Transposes, in every lane, the 16x16 byte matrix whose row `k` is lane `l` of `r[k]`, and
+/// hands row `k` of the result to `sink(k, row)` as soon as the last round produces it (so the
+/// result never needs a 16-register array of its own, which AVX2's 16 registers cannot hold
+/// beside the inputs).
 ///
 /// Each round maps rows `(r_i, r_{i+8})` to `(lo8, hi8)` at `2i, 2i+1`, which rotates the 8-bit
 /// (row, column) address left by one bit; four rounds swap row and column.
 #[inline(always)]
-unsafe fn transpose16<V: Vector>(r: &mut [V; 16]) {
-    for _ in 0..4 {
+unsafe fn transpose16<V: Vector>(mut r: [V; 16], mut sink: impl FnMut(usize, V)) {
+    for _ in 0..3 {
         // SAFETY: caller guarantees V's ISA.
         let z = unsafe { V::zero() };
         let mut n = [z; 16];
@@ -74,7 +77,13 @@ unsafe fn transpose16<V: Vector>(r: &mut [V; 16]) {
                 n[2 * i + 1] = V::hi8(r[i], r[i + 8]);
             }
         }
-        *r = n;
+        r = n;
+    }
+    for i in 0..8 {
+        // SAFETY: caller guarantees V's ISA.
+        let (lo, hi) = unsafe { (V::lo8(r[i], r[i + 8]), V::hi8(r[i], r[i + 8])) };
+        sink(2 * i, lo);
+        sink(2 * i + 1, hi);
     }
 }
 
@@ -123,30 +132,82 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     let s = src.as_ptr();
     let d = dst.as_mut_ptr();
     let mut i = 0;
-    // Row reads span (i + t - 1) * es + c .. + 16; for es < 16 that can pass the tile's end.
-    while i + t <= count && (i + t - 1) * es + 16 <= body {
-        for c in groups(es) {
-            // SAFETY: V's ISA is guaranteed by the caller.
-            let z = unsafe { V::zero() };
-            let mut r = [z; 16];
-            for (k, row) in r.iter_mut().enumerate() {
-                // SAFETY: lane l reads src[(i+k+16l)*es + c ..+16]; the largest end is
-                // (i+t-1)*es + c + 16 <= body <= src.len() (c + 16 <= es when es > 16; the loop
-                // condition when es <= 16).
-                *row = unsafe { V::load_rows(s.add((i + k) * es + c), 16 * es) };
+    // When the stride is a multiple of 4 KiB (as in a power-of-two block), every output stream maps
+    // to the same L1 set, and 16 streams written at once overflow its 8 ways: every store
+    // misses. So a step of `chunk` tiles is transposed twice, first writing only streams
+    // c..c+8 of each 16-column window, then c+8..c+16: the first unpack round already splits
+    // the two halves, so each pass costs half the transpose plus that round's half (LLVM drops
+    // the unused half), and the step's rows (at most 4 KiB) are re-read from L1.
+    // With a stride that is a multiple of 2 KiB, 16 streams fall in at most 2 sets; otherwise
+    // they spread out and one pass is cheaper.
+    let split = stride.is_multiple_of(2048);
+    let chunk = (128 / t).max(1);
+    for n in [chunk, 1] {
+        let span = n * t;
+        // Row reads span (i + span - 1) * es + c .. + 16; for es < 16 that can pass the step's
+        // end.
+        while i + span <= count && (i + span - 1) * es + 16 <= body {
+            for c in groups(es) {
+                if split {
+                    for sub in 0..n {
+                        // SAFETY: V's ISA is guaranteed by the caller; i + sub*t + t <=
+                        // i + span: the bounds shuffle_tile requires.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 8, s, d, stride) };
+                    }
+                    for sub in 0..n {
+                        // SAFETY: as above.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 8, 16, s, d, stride) };
+                    }
+                } else {
+                    for sub in 0..n {
+                        // SAFETY: as above.
+                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 16, s, d, stride) };
+                    }
+                }
             }
-            // SAFETY: V's ISA is guaranteed by the caller.
-            unsafe { transpose16(&mut r) };
-            let w = es.min(16);
-            for (j, col) in r.iter().take(w).enumerate() {
-                // SAFETY: writes dst[(c+j)*stride + i .. + t]; c + j < es and i + t <= count, so
-                // the end is within (es-1)*stride + count <= dst.len() (check_streams).
-                unsafe { col.store(d.add((c + j) * stride + i)) };
-            }
+            i += span;
         }
-        i += t;
     }
     shuffle_tail(es, count, i, src, dst, stride);
+}
+
+/// One transposed tile of [`shuffle_tiled`]: elements `i0..i0 + 16 * LANES`, element bytes
+/// `c..c + 16`, storing the columns `lo..hi` (the transpose of the others is dead code once this
+/// is inlined with constant `lo`, `hi` and `es`).
+///
+/// # Safety
+/// The CPU must support V's ISA; the caller's loop bounds of [`shuffle_tiled`] must hold:
+/// `(i0 + t - 1) * es + c + 16` bytes readable at `s`, and
+/// `(c + j) * stride + i0 + t` writable at `d` for `j < min(es, 16)`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn shuffle_tile<V: Vector>(
+    es: usize,
+    c: usize,
+    i0: usize,
+    lo: usize,
+    hi: usize,
+    s: *const u8,
+    d: *mut u8,
+    stride: usize,
+) {
+    let w = es.min(16);
+    // SAFETY: V's ISA is guaranteed by the caller.
+    let z = unsafe { V::zero() };
+    let mut r = [z; 16];
+    for (k, row) in r.iter_mut().enumerate() {
+        // SAFETY: lane l reads src[(i0+k+16l)*es + c ..+16], within the caller's bound.
+        *row = unsafe { V::load_rows(s.add((i0 + k) * es + c), 16 * es) };
+    }
+    // SAFETY: V's ISA is guaranteed by the caller; the sink writes
+    // dst[(c+j)*stride + i0 .. + t] for j < w, within the caller's bound.
+    unsafe {
+        transpose16(r, |j, col| {
+            if j >= lo && j < hi && j < w {
+                col.store(d.add((c + j) * stride + i0));
+            }
+        })
+    };
 }
 
 /// Generic tiled unshuffle of any element size.
@@ -177,19 +238,21 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
                 // SAFETY: reads src[(c+j)*stride + i .. + t], inside (es-1)*stride + count.
                 *col = unsafe { V::load(s.add((c + j) * stride + i)) };
             }
-            // SAFETY: V's ISA is guaranteed by the caller.
-            unsafe { transpose16(&mut r) };
             if es >= 16 {
-                for (k, row) in r.iter().enumerate() {
-                    // SAFETY: lane l writes dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the
-                    // largest end is (i+t)*es <= body.
-                    unsafe { row.store_rows(d.add((i + k) * es + c), 16 * es) };
-                }
+                // SAFETY: V's ISA is guaranteed by the caller; row k's lane l goes to
+                // dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the largest end is
+                // (i+t)*es <= body.
+                unsafe {
+                    transpose16(r, |k, row| row.store_rows(d.add((i + k) * es + c), 16 * es))
+                };
             } else {
+                let mut out = r;
+                // SAFETY: V's ISA is guaranteed by the caller.
+                unsafe { transpose16(r, |k, row| out[k] = row) };
                 // Each 16-byte store spills past its element into the following ones; storing
                 // in increasing address order lets the next element's store overwrite it.
                 for l in 0..V::LANES {
-                    for (k, row) in r.iter().enumerate() {
+                    for (k, row) in out.iter().enumerate() {
                         // SAFETY: writes dst[(i+16l+k)*es ..+16]; the largest end is
                         // (i+t-1)*es + 16 <= body (loop condition).
                         unsafe { row.store_lane(l, d.add((i + 16 * l + k) * es)) };
@@ -200,6 +263,64 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
         i += t;
     }
     unshuffle_tail(es, count, i, src, stride, dst);
+}
+
+/// Element sizes the tiled kernels are compiled for with the size as a constant (row offsets
+/// become immediates and the column windows unroll); every other size runs the generic code.
+macro_rules! tiled_sizes {
+    ($mac:ident) => {
+        $mac!(9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 48 64)
+    };
+}
+
+/// [`shuffle_tiled`] with a constant element size where [`tiled_sizes`] has one.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn shuffle_tiled_any<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { shuffle_tiled::<V>($n, count, src, dst, stride) },)*
+                // SAFETY: forwarded caller contract.
+                _ => unsafe { shuffle_tiled::<V>(es, count, src, dst, stride) },
+            }
+        };
+    }
+    tiled_sizes!(go)
+}
+
+/// [`unshuffle_tiled`] with a constant element size where [`tiled_sizes`] has one.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn unshuffle_tiled_any<V: Vector>(
+    es: usize,
+    count: usize,
+    src: &[u8],
+    stride: usize,
+    dst: &mut [u8],
+) {
+    macro_rules! go {
+        ($($n:literal)*) => {
+            match es {
+                // SAFETY: forwarded caller contract.
+                $($n => unsafe { unshuffle_tiled::<V>($n, count, src, stride, dst) },)*
+                // SAFETY: forwarded caller contract.
+                _ => unsafe { unshuffle_tiled::<V>(es, count, src, stride, dst) },
+            }
+        };
+    }
+    tiled_sizes!(go)
 }
 
 /// Dedicated unshuffle for element sizes 2, 4 and 8 (unpack cascades; no `pshufb`).
@@ -378,9 +499,9 @@ pub(crate) fn bit_transpose_u64(words: &mut [u64]) {
     }
 }
 
-/// Gather-shuffle for small odd element sizes (3, 5, 6, 7, 9; the per-ISA entry picks them:
-/// from 10 up the `es * es` controls no longer fit in registers, and LLVM's spills of `x` as
-/// two 16-byte halves reloaded whole defeat store forwarding, so the 16x16 tile is faster): 16 elements of a lane are `es`
+/// Gather-shuffle for small odd element sizes (the per-ISA entry picks them; AVX2 uses it for
+/// 3, 5, 6 and 7 only: from 9 up the `es * es` controls no longer fit in registers and the
+/// constant-size 16x16 tile is faster): 16 elements of a lane are `es`
 /// 16-byte vectors `X_v`; stream `j`'s 16 bytes are `OR_v pshufb(X_v, M[j][v])`, where
 /// `M[j][v]` picks byte `i * es + j` when it lies in `X_v` and zeroes the rest.
 ///

@@ -109,7 +109,7 @@ pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8
         // SAFETY: SSE2 is part of every x86-64 CPU.
         2 | 4 | 8 => unsafe { shuffle_split(es, count, src, dst, stride) },
         // SAFETY: SSE2 is part of every x86-64 CPU.
-        _ => unsafe { super::shuffle_tiled::<V128>(es, count, src, dst, stride) },
+        _ => unsafe { super::shuffle_tiled_any::<V128>(es, count, src, dst, stride) },
     }
 }
 
@@ -125,7 +125,7 @@ pub(crate) fn unshuffle_strided(
         // SAFETY: SSE2 is part of every x86-64 CPU.
         2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V128>(es, count, src, stride, dst) },
         // SAFETY: SSE2 is part of every x86-64 CPU.
-        _ => unsafe { super::unshuffle_tiled::<V128>(es, count, src, stride, dst) },
+        _ => unsafe { super::unshuffle_tiled_any::<V128>(es, count, src, stride, dst) },
     }
 }
 
