@@ -192,7 +192,15 @@ proptest! {
             let r = l.codec.decode_limited(truncated, data.len().max(1) * 2);
             // An empty gzip/bz2 stream is valid (numcodecs decodes b"" to b""); any other
             // truncation of a framed codec's output must be detected.
-            if !FILTER_IDS.contains(&id) && !data.is_empty() && (cut > 0 || r.as_ref().map_or(true, |o| !o.is_empty())) {
+            // A prefix that is itself a valid encoding (re-encoding what it decoded to gives the
+            // same bytes: e.g. fletcher32 of zeros is zeros, so 9 zero bytes are a valid encoding
+            // of 5 zero bytes, in numcodecs too) cannot be told apart from real input.
+            let valid_encoding = r
+                .as_ref()
+                .ok()
+                .and_then(|o| l.codec.encode(o, l.dtype).ok())
+                .is_some_and(|e| e == truncated);
+            if !FILTER_IDS.contains(&id) && !data.is_empty() && !valid_encoding && (cut > 0 || r.as_ref().map_or(true, |o| !o.is_empty())) {
                 prop_assert!(r.is_err(), "{}: truncated to {cut} of {} bytes and still decoded", l.config, enc.len());
             }
         }
@@ -259,4 +267,19 @@ fn codecs_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync + ?Sized>() {}
     assert_send_sync::<dyn Codec>();
     assert_send_sync::<chunkcodec::Pipeline>();
+}
+
+/// The case proptest found: a truncated fletcher32 encoding of zeros is a valid encoding of fewer
+/// zeros (numcodecs decodes it too); the relaxation above must not hide real truncations.
+#[test]
+fn truncated_checksum_of_zeros_is_a_valid_encoding_but_other_truncations_are_errors() {
+    let codec = get_codec(&serde_json::json!({"id": "fletcher32"})).unwrap();
+    let zeros = codec.encode(&[0u8; 64], DType::U1).unwrap();
+    let prefix = &zeros[..9];
+    assert_eq!(codec.decode(prefix).unwrap(), vec![0u8; 5]);
+    let data: Vec<u8> = (1..=64).collect();
+    let enc = codec.encode(&data, DType::U1).unwrap();
+    for cut in 0..enc.len() {
+        assert!(codec.decode(&enc[..cut]).is_err(), "cut {cut}");
+    }
 }
