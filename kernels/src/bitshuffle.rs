@@ -53,7 +53,9 @@ const SCRATCH_WORDS: usize = 4096;
 ///    `dst` (stream stride = the row length `n / 8`).
 ///
 /// Unshuffle runs the inverse steps in reverse order. All three steps are the dispatched
-/// kernels, so every ISA's byte shuffle and bit transpose is exercised.
+/// kernels, so every ISA's byte shuffle and bit transpose is exercised. An ISA with a
+/// `bit_rows` kernel fuses steps 2 and 3 into one pass over each plane (and skips the plane
+/// copy for element size 1).
 fn run(k: &Kernels, forward: bool, es: usize, src: &[u8], dst: &mut [u8]) {
     let n = check(es, src, dst);
     if n == 0 {
@@ -79,31 +81,58 @@ fn run(k: &Kernels, forward: bool, es: usize, src: &[u8], dst: &mut [u8]) {
         let c = c_max.min(n - start);
         let w = c / 8;
         let chunk = start * es..(start + c) * es;
-        if forward {
-            let planes = &mut as_bytes_mut(&mut scratch)[..c * es];
-            if es == 1 {
-                planes.copy_from_slice(&src[chunk]);
-            } else {
-                (k.shuffle)(es, c, &src[chunk], planes, c);
+        match (&k.bit_rows, forward) {
+            (Some(b), true) => {
+                // Planes straight to rows: one pass over the planes, none for es 1.
+                let planes: &[u8] = if es == 1 {
+                    &src[chunk]
+                } else {
+                    let planes = &mut as_bytes_mut(&mut scratch)[..c * es];
+                    (k.shuffle)(es, c, &src[chunk], planes, c);
+                    planes
+                };
+                for (j, plane) in planes.chunks_exact(c).enumerate() {
+                    (b.rows)(w, plane, &mut dst[8 * j * rows + start / 8..], rows);
+                }
             }
-            for j in 0..es {
-                let plane = &mut scratch[j * w..(j + 1) * w];
-                (k.bit_transpose)(plane);
-                let rows_j = &mut dst[8 * j * rows + start / 8..];
-                (k.shuffle)(8, w, as_bytes_mut(plane), rows_j, rows);
+            (Some(b), false) => {
+                if es == 1 {
+                    (b.unrows)(w, &src[start / 8..], rows, &mut dst[chunk]);
+                } else {
+                    let planes = &mut as_bytes_mut(&mut scratch)[..c * es];
+                    for (j, plane) in planes.chunks_exact_mut(c).enumerate() {
+                        (b.unrows)(w, &src[8 * j * rows + start / 8..], rows, plane);
+                    }
+                    (k.unshuffle)(es, c, planes, c, &mut dst[chunk]);
+                }
             }
-        } else {
-            for j in 0..es {
-                let plane = &mut scratch[j * w..(j + 1) * w];
-                let rows_j = &src[8 * j * rows + start / 8..];
-                (k.unshuffle)(8, w, rows_j, rows, as_bytes_mut(plane));
-                (k.bit_transpose)(plane);
+            (None, true) => {
+                let planes = &mut as_bytes_mut(&mut scratch)[..c * es];
+                if es == 1 {
+                    planes.copy_from_slice(&src[chunk]);
+                } else {
+                    (k.shuffle)(es, c, &src[chunk], planes, c);
+                }
+                for j in 0..es {
+                    let plane = &mut scratch[j * w..(j + 1) * w];
+                    (k.bit_transpose)(plane);
+                    let rows_j = &mut dst[8 * j * rows + start / 8..];
+                    (k.shuffle)(8, w, as_bytes_mut(plane), rows_j, rows);
+                }
             }
-            let planes = &as_bytes_mut(&mut scratch)[..c * es];
-            if es == 1 {
-                dst[chunk].copy_from_slice(planes);
-            } else {
-                (k.unshuffle)(es, c, planes, c, &mut dst[chunk]);
+            (None, false) => {
+                for j in 0..es {
+                    let plane = &mut scratch[j * w..(j + 1) * w];
+                    let rows_j = &src[8 * j * rows + start / 8..];
+                    (k.unshuffle)(8, w, rows_j, rows, as_bytes_mut(plane));
+                    (k.bit_transpose)(plane);
+                }
+                let planes = &as_bytes_mut(&mut scratch)[..c * es];
+                if es == 1 {
+                    dst[chunk].copy_from_slice(planes);
+                } else {
+                    (k.unshuffle)(es, c, planes, c, &mut dst[chunk]);
+                }
             }
         }
         start += c;

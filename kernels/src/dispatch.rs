@@ -136,6 +136,13 @@ pub fn set_isa(isa: Isa) -> Result<(), UnavailableIsa> {
     Ok(())
 }
 
+/// The bit-row kernels of one ISA: forward and inverse.
+#[doc(hidden)]
+pub struct BitRows {
+    pub(crate) rows: fn(usize, &[u8], &mut [u8], usize),
+    pub(crate) unrows: fn(usize, &[u8], usize, &mut [u8]),
+}
+
 /// One ISA's kernels. Every entry is a safe function: entries of an ISA the CPU lacks are only
 /// reachable through [`table`], which checks availability.
 #[doc(hidden)]
@@ -146,6 +153,10 @@ pub struct Kernels {
     pub(crate) unshuffle: fn(usize, usize, &[u8], usize, &mut [u8]),
     /// 8x8 bit transpose of every word.
     pub(crate) bit_transpose: fn(&mut [u64]),
+    /// `(w, plane, rows, stride)`: bit rows of a byte plane of `8 * w` bytes, and
+    /// `(w, rows, stride, plane)`: the inverse (see `x86::bit_rows`); `None` composes them from
+    /// `bit_transpose` and the element-size-8 shuffle.
+    pub(crate) bit_rows: Option<BitRows>,
     /// Delta encode/decode.
     pub(crate) delta: &'static crate::delta::DeltaKernels,
 }
@@ -154,18 +165,23 @@ static SCALAR: Kernels = Kernels {
     shuffle: crate::shuffle::shuffle_tail_from0,
     unshuffle: crate::shuffle::unshuffle_tail_from0,
     bit_transpose: crate::bitshuffle::bit_transpose_scalar,
+    bit_rows: None,
     delta: &crate::delta::SCALAR,
 };
 
 #[cfg(target_arch = "x86_64")]
 mod x86_tables {
-    use super::Kernels;
+    use super::{BitRows, Kernels};
     use crate::x86::{avx2, avx512, sse2};
 
     pub(super) static SSE2: Kernels = Kernels {
         shuffle: sse2::shuffle_strided,
         unshuffle: sse2::unshuffle_strided,
         bit_transpose: sse2::bit_transpose,
+        bit_rows: Some(BitRows {
+            rows: sse2::bit_rows,
+            unrows: sse2::bit_unrows,
+        }),
         delta: &crate::x86::delta::SSE2,
     };
 
@@ -181,10 +197,22 @@ mod x86_tables {
         // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
         unsafe { avx2::bit_transpose(w) }
     }
+    fn bit_rows_avx2(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
+        unsafe { avx2::bit_rows(w, plane, rows, stride) }
+    }
+    fn bit_unrows_avx2(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
+        unsafe { avx2::bit_unrows(w, rows, stride, plane) }
+    }
     pub(super) static AVX2: Kernels = Kernels {
         shuffle: shuffle_avx2,
         unshuffle: unshuffle_avx2,
         bit_transpose: bit_transpose_avx2,
+        bit_rows: Some(BitRows {
+            rows: bit_rows_avx2,
+            unrows: bit_unrows_avx2,
+        }),
         delta: &crate::x86::delta::AVX2,
     };
 
@@ -200,10 +228,22 @@ mod x86_tables {
         // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
         unsafe { avx512::bit_transpose(w) }
     }
+    fn bit_rows_avx512(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
+        unsafe { avx512::bit_rows(w, plane, rows, stride) }
+    }
+    fn bit_unrows_avx512(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
+        unsafe { avx512::bit_unrows(w, rows, stride, plane) }
+    }
     pub(super) static AVX512: Kernels = Kernels {
         shuffle: shuffle_avx512,
         unshuffle: unshuffle_avx512,
         bit_transpose: bit_transpose_avx512,
+        bit_rows: Some(BitRows {
+            rows: bit_rows_avx512,
+            unrows: bit_unrows_avx512,
+        }),
         delta: &crate::x86::delta::AVX512,
     };
 }
@@ -217,6 +257,7 @@ mod arm_tables {
         shuffle: neon::shuffle_strided,
         unshuffle: neon::unshuffle_strided,
         bit_transpose: neon::bit_transpose,
+        bit_rows: None,
         delta: &neon::DELTA,
     };
 }

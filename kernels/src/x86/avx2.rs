@@ -95,6 +95,34 @@ impl Pshufb for V256 {
     }
 }
 
+impl super::Bits for V256 {
+    #[inline(always)]
+    unsafe fn splat8(b: u8) -> Self {
+        // SAFETY: the caller guarantees AVX2; no pointer arguments.
+        Self(unsafe { _mm256_set1_epi8(b as i8) })
+    }
+    #[inline(always)]
+    unsafe fn and(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees AVX2; no pointer arguments.
+        Self(unsafe { _mm256_and_si256(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn xor(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees AVX2; no pointer arguments.
+        Self(unsafe { _mm256_xor_si256(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn srl16<const S: i32>(self) -> Self {
+        // SAFETY: the caller guarantees AVX2; no pointer arguments.
+        Self(unsafe { _mm256_srli_epi16::<S>(self.0) })
+    }
+    #[inline(always)]
+    unsafe fn sll16<const S: i32>(self) -> Self {
+        // SAFETY: the caller guarantees AVX2; no pointer arguments.
+        Self(unsafe { _mm256_slli_epi16::<S>(self.0) })
+    }
+}
+
 /// AVX2 shuffle of `count` elements into streams `stride` apart.
 #[target_feature(enable = "avx2")]
 pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
@@ -131,4 +159,18 @@ pub(crate) fn unshuffle_strided(
 #[target_feature(enable = "avx2")]
 pub(crate) fn bit_transpose(words: &mut [u64]) {
     super::bit_transpose_u64(words)
+}
+
+/// Bit rows of a byte plane (see [`super::bit_rows`]).
+#[target_feature(enable = "avx2")]
+pub(crate) fn bit_rows(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+    // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
+    unsafe { super::bit_rows::<V256>(w, plane, rows, stride) }
+}
+
+/// Inverse of [`bit_rows`].
+#[target_feature(enable = "avx2")]
+pub(crate) fn bit_unrows(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+    // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
+    unsafe { super::bit_unrows::<V256>(w, rows, stride, plane) }
 }

@@ -107,6 +107,50 @@ impl Pshufb for V512 {
     }
 }
 
+impl super::Bits for V512 {
+    #[inline(always)]
+    unsafe fn splat8(b: u8) -> Self {
+        // SAFETY: the caller guarantees AVX-512 F+BW; no pointer arguments.
+        Self(unsafe { _mm512_set1_epi8(b as i8) })
+    }
+    #[inline(always)]
+    unsafe fn and(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees AVX-512 F+BW; no pointer arguments.
+        Self(unsafe { _mm512_and_si512(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn xor(self, b: Self) -> Self {
+        // SAFETY: the caller guarantees AVX-512 F+BW; no pointer arguments.
+        Self(unsafe { _mm512_xor_si512(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn srl16<const S: i32>(self) -> Self {
+        // The AVX-512 intrinsic takes a u32 immediate; the kernels shift by 1, 2 or 4 only.
+        // SAFETY: the caller guarantees AVX-512 F+BW; no pointer arguments.
+        Self(unsafe {
+            match S {
+                1 => _mm512_srli_epi16::<1>(self.0),
+                2 => _mm512_srli_epi16::<2>(self.0),
+                4 => _mm512_srli_epi16::<4>(self.0),
+                _ => unreachable!("shift {S}"),
+            }
+        })
+    }
+    #[inline(always)]
+    unsafe fn sll16<const S: i32>(self) -> Self {
+        // The AVX-512 intrinsic takes a u32 immediate; the kernels shift by 1, 2 or 4 only.
+        // SAFETY: the caller guarantees AVX-512 F+BW; no pointer arguments.
+        Self(unsafe {
+            match S {
+                1 => _mm512_slli_epi16::<1>(self.0),
+                2 => _mm512_slli_epi16::<2>(self.0),
+                4 => _mm512_slli_epi16::<4>(self.0),
+                _ => unreachable!("shift {S}"),
+            }
+        })
+    }
+}
+
 /// AVX-512 shuffle of `count` elements into streams `stride` apart.
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
@@ -145,4 +189,18 @@ pub(crate) fn unshuffle_strided(
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn bit_transpose(words: &mut [u64]) {
     super::bit_transpose_u64(words)
+}
+
+/// Bit rows of a byte plane (see [`super::bit_rows`]).
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn bit_rows(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+    // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX-512 F+BW CPUs.
+    unsafe { super::bit_rows::<V512>(w, plane, rows, stride) }
+}
+
+/// Inverse of [`bit_rows`].
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn bit_unrows(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+    // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX-512 F+BW CPUs.
+    unsafe { super::bit_unrows::<V512>(w, rows, stride, plane) }
 }

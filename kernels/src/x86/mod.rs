@@ -490,6 +490,166 @@ pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
     shuffle_tail(es, count, i, src, dst, stride);
 }
 
+/// Byte-wise bit operations for the bitshuffle kernels.
+pub(crate) trait Bits: Vector {
+    /// `b` in every byte.
+    unsafe fn splat8(b: u8) -> Self;
+    unsafe fn and(self, b: Self) -> Self;
+    unsafe fn xor(self, b: Self) -> Self;
+    /// Logical shift right of every 16-bit lane by `S`.
+    unsafe fn srl16<const S: i32>(self) -> Self;
+    /// Shift left of every 16-bit lane by `S`.
+    unsafe fn sll16<const S: i32>(self) -> Self;
+}
+
+/// Swaps bit `k + S` of every byte of `x[a]` with bit `k` of the same byte of `x[c]`, for every bit
+/// `k` selected by `m` (the bits whose `S` bit is clear): one stage of [`bit_transpose8`].
+#[inline(always)]
+unsafe fn bit_swap<V: Bits, const S: i32>(x: &mut [V; 8], a: usize, c: usize, m: V) {
+    // SAFETY: the caller guarantees V's ISA; no memory access. The 16-bit shifts only move bits
+    // across a byte boundary at positions `m` clears (right) or never sets (left).
+    unsafe {
+        let t = x[a].srl16::<S>().xor(x[c]).and(m);
+        x[c] = x[c].xor(t);
+        x[a] = x[a].xor(t.sll16::<S>());
+    }
+}
+
+/// Transposes, at every byte position, the 8x8 bit matrix whose row `r` is that byte of `x[r]`
+/// (bit `c` = column `c`): afterwards bit `c` of `x[r]` is the old bit `r` of `x[c]`. Three
+/// stages swap the off-diagonal 1x1, 2x2 and 4x4 blocks.
+#[inline(always)]
+unsafe fn bit_transpose8<V: Bits>(x: &mut [V; 8]) {
+    // SAFETY: the caller guarantees V's ISA; no memory access.
+    unsafe {
+        let m = V::splat8(0x55);
+        for a in [0, 2, 4, 6] {
+            bit_swap::<V, 1>(x, a, a + 1, m);
+        }
+        let m = V::splat8(0x33);
+        for a in [0, 1, 4, 5] {
+            bit_swap::<V, 2>(x, a, a + 2, m);
+        }
+        let m = V::splat8(0x0f);
+        for a in [0, 1, 2, 3] {
+            bit_swap::<V, 4>(x, a, a + 4, m);
+        }
+    }
+}
+
+/// One round of the 8-register byte transpose: `(x_j, x_{j+4})` become `(lo8, hi8)` at
+/// `2j, 2j + 1`, which rotates the 7-bit address (register, byte in lane) left by one bit.
+#[inline(always)]
+unsafe fn rotate8<V: Vector>(x: [V; 8]) -> [V; 8] {
+    // SAFETY: the caller guarantees V's ISA; no memory access.
+    unsafe {
+        [
+            V::lo8(x[0], x[4]),
+            V::hi8(x[0], x[4]),
+            V::lo8(x[1], x[5]),
+            V::hi8(x[1], x[5]),
+            V::lo8(x[2], x[6]),
+            V::hi8(x[2], x[6]),
+            V::lo8(x[3], x[7]),
+            V::hi8(x[3], x[7]),
+        ]
+    }
+}
+
+/// Checks the row layout of the bit-row kernels: `plane` holds `w` words and row `b` of `rows`
+/// is `rows[b * stride..b * stride + w]`.
+#[inline(always)]
+fn check_rows(w: usize, plane: usize, rows: usize, stride: usize) {
+    assert!(stride >= w, "bit rows: row stride shorter than the row");
+    assert!(plane >= 8 * w, "bit rows: plane too short");
+    assert!(rows >= 7 * stride + w, "bit rows: row buffer too short");
+}
+
+/// Bit rows of one byte plane: `plane` holds `8 * w` bytes (byte `e` = a byte of element `e`);
+/// row `b` (`rows[b * stride..][..w]`) gets bit `b` of every byte, LSB-first (element `8q + i`
+/// at bit `i` of byte `q`).
+///
+/// Per `16 * LANES` words: 8 loads, a 4-round byte transpose (register `i`, byte `q` = plane
+/// byte `8q + i`), a bit transpose across the 8 registers, and one store per row.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn bit_rows<V: Bits>(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+    check_rows(w, plane.len(), rows.len(), stride);
+    let t = 16 * V::LANES;
+    let s = plane.as_ptr();
+    let d = rows.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= w {
+        // SAFETY: lane l of load k reads plane[8i + 16k + 128l ..+16], whose largest end is
+        // 8(i + t) <= 8w <= plane.len(); register b's store writes rows[b*stride + i .. + t],
+        // inside 7*stride + w; V's ISA is guaranteed by the caller.
+        unsafe {
+            let p = s.add(8 * i);
+            let z = V::zero();
+            let mut x = [z; 8];
+            for (k, v) in x.iter_mut().enumerate() {
+                *v = V::load_rows(p.add(16 * k), 128);
+            }
+            let mut x = rotate8(rotate8(rotate8(rotate8(x))));
+            bit_transpose8(&mut x);
+            for (b, v) in x.iter().enumerate() {
+                v.store(d.add(b * stride + i));
+            }
+        }
+        i += t;
+    }
+    for q in i..w {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&plane[8 * q..8 * q + 8]);
+        let v = crate::bitshuffle::transpose8x8(u64::from_le_bytes(word)).to_le_bytes();
+        for (b, &byte) in v.iter().enumerate() {
+            rows[b * stride + q] = byte;
+        }
+    }
+}
+
+/// Inverse of [`bit_rows`]: rows `b * stride..` of `w` bytes back into the `8 * w`-byte plane.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+pub(crate) unsafe fn bit_unrows<V: Bits>(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+    check_rows(w, plane.len(), rows.len(), stride);
+    let t = 16 * V::LANES;
+    let s = rows.as_ptr();
+    let d = plane.as_mut_ptr();
+    let mut i = 0;
+    while i + t <= w {
+        // SAFETY: load b reads rows[b*stride + i .. + t], inside 7*stride + w; lane l of store
+        // k writes plane[8i + 16k + 128l ..+16], whose largest end is 8(i + t) <= plane.len();
+        // V's ISA is guaranteed by the caller.
+        unsafe {
+            let z = V::zero();
+            let mut x = [z; 8];
+            for (b, v) in x.iter_mut().enumerate() {
+                *v = V::load(s.add(b * stride + i));
+            }
+            bit_transpose8(&mut x);
+            let x = rotate8(rotate8(rotate8(x)));
+            let p = d.add(8 * i);
+            for (k, v) in x.iter().enumerate() {
+                v.store_rows(p.add(16 * k), 128);
+            }
+        }
+        i += t;
+    }
+    for q in i..w {
+        let mut v = [0u8; 8];
+        for (b, byte) in v.iter_mut().enumerate() {
+            *byte = rows[b * stride + q];
+        }
+        let word = crate::bitshuffle::transpose8x8(u64::from_le_bytes(v)).to_le_bytes();
+        plane[8 * q..8 * q + 8].copy_from_slice(&word);
+    }
+}
+
 /// 8x8 bit-matrix transpose of every `u64` (byte `r`, bit `c` <-> byte `c`, bit `r`), written
 /// as plain shifts and masks so that each ISA's instantiation auto-vectorizes it.
 #[inline(always)]
@@ -760,6 +920,78 @@ mod quad {
                     _mm_or_si128(self.0[3], b.0[3]),
                 ])
             }
+        }
+    }
+
+    macro_rules! shift {
+        ($name:ident, $intr:ident) => {
+            unsafe fn $name<const S: i32>(self) -> Self {
+                // SAFETY: SSE2; no pointer arguments.
+                unsafe {
+                    Quad([
+                        $intr::<S>(self.0[0]),
+                        $intr::<S>(self.0[1]),
+                        $intr::<S>(self.0[2]),
+                        $intr::<S>(self.0[3]),
+                    ])
+                }
+            }
+        };
+    }
+
+    impl super::Bits for Quad {
+        unsafe fn splat8(b: u8) -> Self {
+            // SAFETY: SSE2.
+            unsafe { Quad([_mm_set1_epi8(b as i8); 4]) }
+        }
+        unsafe fn and(self, b: Self) -> Self {
+            // SAFETY: SSE2.
+            unsafe {
+                Quad([
+                    _mm_and_si128(self.0[0], b.0[0]),
+                    _mm_and_si128(self.0[1], b.0[1]),
+                    _mm_and_si128(self.0[2], b.0[2]),
+                    _mm_and_si128(self.0[3], b.0[3]),
+                ])
+            }
+        }
+        unsafe fn xor(self, b: Self) -> Self {
+            // SAFETY: SSE2.
+            unsafe {
+                Quad([
+                    _mm_xor_si128(self.0[0], b.0[0]),
+                    _mm_xor_si128(self.0[1], b.0[1]),
+                    _mm_xor_si128(self.0[2], b.0[2]),
+                    _mm_xor_si128(self.0[3], b.0[3]),
+                ])
+            }
+        }
+        shift!(srl16, _mm_srli_epi16);
+        shift!(sll16, _mm_slli_epi16);
+    }
+
+    #[test]
+    fn four_lane_bit_rows_match_scalar() {
+        // Plane lengths around the 64-word step, rows with slack between them.
+        for w in (0..140).chain([255, 256, 257]) {
+            let stride = w + 3;
+            let plane: Vec<u8> = (0..8 * w).map(|i| (i * 29 + i / 97) as u8).collect();
+            let mut want = vec![0u8; 8 * stride];
+            for q in 0..w {
+                let word = u64::from_le_bytes(plane[8 * q..8 * q + 8].try_into().unwrap());
+                let t = crate::bitshuffle::transpose8x8(word).to_le_bytes();
+                for b in 0..8 {
+                    want[b * stride + q] = t[b];
+                }
+            }
+            let mut got = vec![0u8; 8 * stride];
+            // SAFETY: Quad needs SSE2 only.
+            unsafe { super::bit_rows::<Quad>(w, &plane, &mut got, stride) };
+            assert_eq!(got, want, "4-lane bit rows w {w}");
+            let mut back = vec![0u8; 8 * w];
+            // SAFETY: as above.
+            unsafe { super::bit_unrows::<Quad>(w, &want, stride, &mut back) };
+            assert_eq!(back, plane, "4-lane bit unrows w {w}");
         }
     }
 

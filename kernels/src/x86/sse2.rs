@@ -59,6 +59,34 @@ impl Vector for V128 {
     binop!(hi64, _mm_unpackhi_epi64);
 }
 
+impl super::Bits for V128 {
+    #[inline(always)]
+    unsafe fn splat8(b: u8) -> Self {
+        // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+        Self(unsafe { _mm_set1_epi8(b as i8) })
+    }
+    #[inline(always)]
+    unsafe fn and(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+        Self(unsafe { _mm_and_si128(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn xor(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+        Self(unsafe { _mm_xor_si128(self.0, b.0) })
+    }
+    #[inline(always)]
+    unsafe fn srl16<const S: i32>(self) -> Self {
+        // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+        Self(unsafe { _mm_srli_epi16::<S>(self.0) })
+    }
+    #[inline(always)]
+    unsafe fn sll16<const S: i32>(self) -> Self {
+        // SAFETY: SSE2 is part of x86-64; no pointer arguments.
+        Self(unsafe { _mm_slli_epi16::<S>(self.0) })
+    }
+}
+
 /// Splits 16 elements of 2 bytes (two vectors) into their even and odd bytes with SSE2 packs.
 #[inline]
 #[target_feature(enable = "sse2")]
@@ -132,4 +160,16 @@ pub(crate) fn unshuffle_strided(
 /// 8x8 bit transpose of each word (SSE2 codegen of the portable loop).
 pub(crate) fn bit_transpose(words: &mut [u64]) {
     super::bit_transpose_u64(words)
+}
+
+/// Bit rows of a byte plane (see [`super::bit_rows`]).
+pub(crate) fn bit_rows(w: usize, plane: &[u8], rows: &mut [u8], stride: usize) {
+    // SAFETY: SSE2 is part of every x86-64 CPU.
+    unsafe { super::bit_rows::<V128>(w, plane, rows, stride) }
+}
+
+/// Inverse of [`bit_rows`].
+pub(crate) fn bit_unrows(w: usize, rows: &[u8], stride: usize, plane: &mut [u8]) {
+    // SAFETY: SSE2 is part of every x86-64 CPU.
+    unsafe { super::bit_unrows::<V128>(w, rows, stride, plane) }
 }
