@@ -42,104 +42,188 @@ encoders!("sse2", sse2_enc);
 encoders!("avx2", avx2_enc);
 encoders!("avx512f,avx512bw", avx512_enc);
 
-/// AVX2 integer encode: `dst[i] = src[i] - src[i-1]` as one unaligned load of `src` at `i`,
-/// one at `i - 1`, and a single vector subtract, 4x unrolled.
-macro_rules! enc_avx2 {
-    ($name:ident, $ty:ty, $sub:ident, $feat:literal) => {
+/// Number of leading elements of `d` to handle before `d + k` is 16-byte aligned (at most `n`).
+#[inline(always)]
+fn peel<T>(d: *const T, n: usize) -> usize {
+    let w = core::mem::size_of::<T>();
+    let mis = d as usize % 16;
+    // A slice of T is T-aligned, so `mis` is a multiple of `w`; `% 16` maps aligned to 0.
+    (((16 - mis) % 16) / w).min(n)
+}
+
+/// 128-bit encode, `dst[i] = src[i] - src[i-1]`, compiled with AVX2 (VEX encodings).
+///
+/// Zen 1 splits every 256-bit op into two 128-bit halves and pays for loads and stores that
+/// cross a cache line, so this is written for 16-byte vectors: scalar elements are peeled until
+/// `dst` is 16-byte aligned (no store ever splits a line), `src` is read once per vector, and
+/// the "previous element" vector is built from the previous register with one in-lane
+/// `palignr` instead of a second, line-splitting load at `i - 1`. 4x unrolled.
+macro_rules! enc_128 {
+    ($name:ident, $ty:ty, $splat:expr, $sub:expr, $scalar:path, $feat:literal) => {
         #[target_feature(enable = $feat)]
         pub(crate) fn $name(prev: $ty, src: &[$ty], dst: &mut [$ty]) {
+            const W: usize = core::mem::size_of::<$ty>();
+            const PER: usize = 16 / W;
+            const SH: i32 = (16 - W) as i32;
             let n = src.len().min(dst.len());
-            let (Some(&s0), Some(d0)) = (src.first(), dst.first_mut()) else {
-                return;
-            };
-            *d0 = s0.wrapping_sub(prev);
-            let per = 32 / core::mem::size_of::<$ty>();
             let s = src.as_ptr();
             let d = dst.as_mut_ptr();
-            let mut i = 1;
-            macro_rules! one {
-                ($k:expr) => {{
-                    let j = i + $k * per;
-                    // SAFETY: reads src[j-1..j+per] and writes dst[j..j+per]; the loop
-                    // conditions keep j + per <= n <= min(src.len(), dst.len()) and j >= 1.
+            let mut i = peel(d, n);
+            $scalar(prev, &src[..i], &mut dst[..i]);
+            if i + PER <= n {
+                let p = if i == 0 { prev } else { src[i - 1] };
+                // Only the last element of `last` is used (it is shifted in as element 0).
+                let mut last: __m128i = $splat(p);
+                // Loads and stores are the unaligned forms (dst is 16-aligned after the peel,
+                // src may not be).
+                while i + 4 * PER <= n {
+                    // SAFETY: reads src[j..j+PER] and writes dst[j..j+PER] for j = i + k*PER,
+                    // k < 4; the loop condition keeps i + 4*PER <= n <= min(src.len(),
+                    // dst.len()).
                     unsafe {
-                        let a = _mm256_loadu_si256(s.add(j).cast());
-                        let b = _mm256_loadu_si256(s.add(j - 1).cast());
-                        _mm256_storeu_si256(d.add(j).cast(), $sub(a, b));
+                        let a0 = _mm_loadu_si128(s.add(i).cast());
+                        let a1 = _mm_loadu_si128(s.add(i + PER).cast());
+                        let a2 = _mm_loadu_si128(s.add(i + 2 * PER).cast());
+                        let a3 = _mm_loadu_si128(s.add(i + 3 * PER).cast());
+                        let b0 = _mm_alignr_epi8::<SH>(a0, last);
+                        let b1 = _mm_alignr_epi8::<SH>(a1, a0);
+                        let b2 = _mm_alignr_epi8::<SH>(a2, a1);
+                        let b3 = _mm_alignr_epi8::<SH>(a3, a2);
+                        _mm_storeu_si128(d.add(i).cast(), $sub(a0, b0));
+                        _mm_storeu_si128(d.add(i + PER).cast(), $sub(a1, b1));
+                        _mm_storeu_si128(d.add(i + 2 * PER).cast(), $sub(a2, b2));
+                        _mm_storeu_si128(d.add(i + 3 * PER).cast(), $sub(a3, b3));
+                        last = a3;
                     }
-                }};
+                    i += 4 * PER;
+                }
+                while i + PER <= n {
+                    // SAFETY: reads src[i..i+PER] and writes dst[i..i+PER]; the loop
+                    // condition keeps i + PER <= n <= min(src.len(), dst.len()).
+                    unsafe {
+                        let a = _mm_loadu_si128(s.add(i).cast());
+                        let b = _mm_alignr_epi8::<SH>(a, last);
+                        _mm_storeu_si128(d.add(i).cast(), $sub(a, b));
+                        last = a;
+                    }
+                    i += PER;
+                }
             }
-            while i + 4 * per <= n {
-                one!(0);
-                one!(1);
-                one!(2);
-                one!(3);
-                i += 4 * per;
-            }
-            while i + per <= n {
-                one!(0);
-                i += per;
-            }
-            let p = src[i - 1];
-            crate::delta::encode_scalar_int(p, &src[i..n], &mut dst[i..n]);
+            let p = if i == 0 { prev } else { src[i - 1] };
+            $scalar(p, &src[i..n], &mut dst[i..n]);
         }
     };
 }
-enc_avx2!(enc8_avx2, u8, _mm256_sub_epi8, "avx2");
-enc_avx2!(enc16_avx2, u16, _mm256_sub_epi16, "avx2");
-enc_avx2!(enc32_avx2, u32, _mm256_sub_epi32, "avx2");
-enc_avx2!(enc64_avx2, u64, _mm256_sub_epi64, "avx2");
 
-/// Per-lane "broadcast the lane's last element" pshufb controls, for element widths 1/2/4/8.
-const fn last_mask(w: usize) -> [u8; 32] {
-    let mut m = [0u8; 32];
+use crate::delta::encode_scalar_int;
+enc_128!(
+    enc8_avx2,
+    u8,
+    |p: u8| _mm_set1_epi8(p as i8),
+    |a, b| _mm_sub_epi8(a, b),
+    encode_scalar_int,
+    "avx2"
+);
+enc_128!(
+    enc16_avx2,
+    u16,
+    |p: u16| _mm_set1_epi16(p as i16),
+    |a, b| _mm_sub_epi16(a, b),
+    encode_scalar_int,
+    "avx2"
+);
+enc_128!(
+    enc32_avx2,
+    u32,
+    |p: u32| _mm_set1_epi32(p as i32),
+    |a, b| _mm_sub_epi32(a, b),
+    encode_scalar_int,
+    "avx2"
+);
+enc_128!(
+    enc64_avx2,
+    u64,
+    |p: u64| _mm_set1_epi64x(p as i64),
+    |a, b| _mm_sub_epi64(a, b),
+    encode_scalar_int,
+    "avx2"
+);
+enc_128!(
+    encf32_avx2,
+    f32,
+    |p: f32| _mm_castps_si128(_mm_set1_ps(p)),
+    |a, b| _mm_castps_si128(_mm_sub_ps(_mm_castsi128_ps(a), _mm_castsi128_ps(b))),
+    encode_float,
+    "avx2"
+);
+enc_128!(
+    encf64_avx2,
+    f64,
+    |p: f64| _mm_castpd_si128(_mm_set1_pd(p)),
+    |a, b| _mm_castpd_si128(_mm_sub_pd(_mm_castsi128_pd(a), _mm_castsi128_pd(b))),
+    encode_float,
+    "avx2"
+);
+
+/// Per-element-width pshufb control broadcasting a 16-byte vector's last element.
+const fn last_mask(w: usize) -> [u8; 16] {
+    let mut m = [0u8; 16];
     let mut i = 0;
-    while i < 32 {
-        m[i] = (16 - w + (i % 16) % w) as u8;
+    while i < 16 {
+        m[i] = (16 - w + i % w) as u8;
         i += 1;
     }
     m
 }
 
-/// In-register prefix scan of `src` into `dst` with initial carry `acc`, for one element width.
-/// Per 32-byte vector: in-lane scan (shifted adds); lane 0 gets `carry`, lane 1 gets
-/// `carry + total(lane 0)`; the next carry is `carry + total(lane 0) + total(lane 1)`, computed
-/// from the carry-free sums so the loop-carried chain is one add.
+/// 128-bit in-register prefix scan of `src` into `dst` with initial carry `acc` (compiled with
+/// the table's features; Zen 1 runs 256-bit ops as two 128-bit halves and cross-lane moves are
+/// slow, so 16-byte vectors lose nothing there and need no lane fix-up). Scalar elements are
+/// peeled until `dst` is 16-byte aligned. Per vector: log2(16 / w) shifted adds give the
+/// in-vector scan `x`; `out = x + carry`; the next carry is `carry + bcast_last(x)`, with the
+/// broadcast computed from `x` off the loop-carried chain, which is one add per 16 bytes.
 macro_rules! scan {
-    ($name:ident, $ty:ty, $w:literal, $add:ident, $add128:ident, [$($sh:literal)*], $feat:literal) => {
+    ($name:ident, $ty:ty, $add:ident, [$($sh:literal)*], $feat:literal) => {
         #[target_feature(enable = $feat)]
         pub(crate) fn $name(acc: $ty, src: &[$ty], dst: &mut [$ty]) {
+            const W: usize = core::mem::size_of::<$ty>();
+            const PER: usize = 16 / W;
+            const MASK: [u8; 16] = last_mask(W);
             let n = src.len().min(dst.len());
-            let per = 32 / $w;
-            let mut i = 0;
-            if n >= per {
-                let m = last_mask($w);
-                // SAFETY: m is 32 readable bytes.
-                let m = unsafe { _mm256_loadu_si256(m.as_ptr().cast()) };
-                // Broadcast `acc` to every element: put it last and broadcast the last element.
-                let mut tmp = [0 as $ty; 32 / $w];
-                tmp[per - 1] = acc;
-                // SAFETY: tmp is 32 readable bytes.
-                let t = unsafe { _mm256_loadu_si256(tmp.as_ptr().cast()) };
-                let mut carry = _mm256_extracti128_si256::<1>(_mm256_shuffle_epi8(t, m));
-                let s = src.as_ptr();
-                let d = dst.as_mut_ptr();
-                while i + per <= n {
-                    // SAFETY: reads src[i..i+per] (32 bytes), i + per <= n <= src.len().
-                    let mut x = unsafe { _mm256_loadu_si256(s.add(i).cast()) };
-                    $( x = $add(x, _mm256_slli_si256::<$sh>(x)); )*
-                    // Per-lane totals, broadcast within each lane: [t0 | t1].
-                    let t = _mm256_shuffle_epi8(x, m);
-                    let t0 = _mm256_castsi256_si128(t);
-                    let t1 = _mm256_extracti128_si256::<1>(t);
-                    let lo = $add128(_mm256_castsi256_si128(x), carry);
-                    let hi = $add128(_mm256_extracti128_si256::<1>(x), $add128(carry, t0));
-                    // The loop-carried chain is this one add.
-                    carry = $add128(carry, $add128(t0, t1));
-                    let out = _mm256_inserti128_si256::<1>(_mm256_castsi128_si256(lo), hi);
-                    // SAFETY: writes dst[i..i+per] (32 bytes), i + per <= n <= dst.len().
-                    unsafe { _mm256_storeu_si256(d.add(i).cast(), out) };
-                    i += per;
+            let s = src.as_ptr();
+            let d = dst.as_mut_ptr();
+            let mut i = peel(d, n);
+            decode_scalar_int(acc, &src[..i], &mut dst[..i]);
+            if i + PER <= n {
+                // SAFETY: MASK is 16 readable bytes.
+                let m = unsafe { _mm_loadu_si128(MASK.as_ptr().cast()) };
+                let a = if i == 0 { acc } else { dst[i - 1] };
+                // Broadcast `a`: put it last, then broadcast the last element.
+                let mut tmp = [0 as $ty; PER];
+                tmp[PER - 1] = a;
+                // SAFETY: tmp is 16 readable bytes.
+                let t = unsafe { _mm_loadu_si128(tmp.as_ptr().cast()) };
+                let mut carry = _mm_shuffle_epi8(t, m);
+                macro_rules! one {
+                    ($j:expr) => {{
+                        // SAFETY: reads src[$j..$j+PER] and writes dst[$j..$j+PER]; the loop
+                        // conditions keep $j + PER <= n <= min(src.len(), dst.len()).
+                        let mut x = unsafe { _mm_loadu_si128(s.add($j).cast()) };
+                        $( x = $add(x, _mm_slli_si128::<$sh>(x)); )*
+                        let t = _mm_shuffle_epi8(x, m);
+                        // SAFETY: as above.
+                        unsafe { _mm_storeu_si128(d.add($j).cast(), $add(x, carry)) };
+                        carry = $add(carry, t);
+                    }};
+                }
+                while i + 2 * PER <= n {
+                    one!(i);
+                    one!(i + PER);
+                    i += 2 * PER;
+                }
+                while i + PER <= n {
+                    one!(i);
+                    i += PER;
                 }
             }
             let a = if i == 0 { acc } else { dst[i - 1] };
@@ -148,26 +232,16 @@ macro_rules! scan {
     };
 }
 
-scan!(dec8_avx2, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2");
-scan!(dec16_avx2, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2");
-scan!(dec32_avx2, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2");
-scan!(
-    dec64_avx2,
-    u64,
-    8,
-    _mm256_add_epi64,
-    _mm_add_epi64,
-    [8],
-    "avx2"
-);
-scan!(dec8_avx512, u8, 1, _mm256_add_epi8, _mm_add_epi8, [1 2 4 8], "avx2,avx512f,avx512bw");
-scan!(dec16_avx512, u16, 2, _mm256_add_epi16, _mm_add_epi16, [2 4 8], "avx2,avx512f,avx512bw");
-scan!(dec32_avx512, u32, 4, _mm256_add_epi32, _mm_add_epi32, [4 8], "avx2,avx512f,avx512bw");
+scan!(dec8_avx2, u8, _mm_add_epi8, [1 2 4 8], "avx2");
+scan!(dec16_avx2, u16, _mm_add_epi16, [2 4 8], "avx2");
+scan!(dec32_avx2, u32, _mm_add_epi32, [4 8], "avx2");
+scan!(dec64_avx2, u64, _mm_add_epi64, [8], "avx2");
+scan!(dec8_avx512, u8, _mm_add_epi8, [1 2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec16_avx512, u16, _mm_add_epi16, [2 4 8], "avx2,avx512f,avx512bw");
+scan!(dec32_avx512, u32, _mm_add_epi32, [4 8], "avx2,avx512f,avx512bw");
 scan!(
     dec64_avx512,
     u64,
-    8,
-    _mm256_add_epi64,
     _mm_add_epi64,
     [8],
     "avx2,avx512f,avx512bw"
@@ -254,9 +328,9 @@ table!(AVX2, avx2_hand, dec8_avx2, dec16_avx2, dec32_avx2, dec64_avx2);
 
 /// AVX2 with the hand-written integer encoders.
 mod avx2_hand {
-    pub(crate) use super::avx2_enc::{encf32, encf64};
     pub(crate) use super::{
         enc16_avx2 as enc16, enc32_avx2 as enc32, enc64_avx2 as enc64, enc8_avx2 as enc8,
+        encf32_avx2 as encf32, encf64_avx2 as encf64,
     };
 }
 table!(
