@@ -216,6 +216,19 @@ pub fn encode_f64_checked_with<T: Encoded>(
                 // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it) is
                 // available.
                 unsafe {
+                    use crate::x86::fso::f64_to_narrow_fast as fast;
+                    let done = match (core::mem::size_of::<T>(), T::LO < 0.0) {
+                        (4, _) => fast::<4, true>(src, offset, scale, d),
+                        (2, true) => fast::<2, true>(src, offset, scale, d),
+                        (2, false) => fast::<2, false>(src, offset, scale, d),
+                        (_, true) => fast::<1, true>(src, offset, scale, d),
+                        (_, false) => fast::<1, false>(src, offset, scale, d),
+                    };
+                    if done {
+                        return true;
+                    }
+                    // A value outside T (or -2^31 for i32): the exact path, with the policy's
+                    // bytes and the exact answer.
                     match core::mem::size_of::<T>() {
                         4 => crate::x86::fso::f64_to_int::<4>(src, offset, scale, r, d),
                         2 => crate::x86::fso::f64_to_int::<2>(src, offset, scale, r, d),
@@ -291,6 +304,19 @@ pub fn encode_f32_checked_with<T: Encoded>(
                 // SAFETY: `vectorize` asserted that isa (AVX2, or AVX-512 which implies it) is
                 // available.
                 unsafe {
+                    use crate::x86::fso::f32_to_narrow_fast as fast;
+                    let done = match (core::mem::size_of::<T>(), T::LO < 0.0) {
+                        (4, _) => fast::<4, true>(src, offset, scale, d),
+                        (2, true) => fast::<2, true>(src, offset, scale, d),
+                        (2, false) => fast::<2, false>(src, offset, scale, d),
+                        (_, true) => fast::<1, true>(src, offset, scale, d),
+                        (_, false) => fast::<1, false>(src, offset, scale, d),
+                    };
+                    if done {
+                        return true;
+                    }
+                    // A value outside T (or -2^31 for i32): the exact path, with the policy's
+                    // bytes and the exact answer.
                     match core::mem::size_of::<T>() {
                         4 => crate::x86::fso::f32_to_int::<4>(src, offset, scale, r, d),
                         2 => crate::x86::fso::f32_to_int::<2>(src, offset, scale, r, d),
@@ -333,6 +359,19 @@ pub fn decode_f64_with<T: Encoded>(isa: Isa, src: &[T], offset: f64, scale: f64,
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
+    if streamed(
+        isa,
+        src,
+        dst,
+        #[inline(always)]
+        |s: &[T], d: &mut [_]| {
+            for (d, &e) in d.iter_mut().zip(s) {
+                *d = e.to_f64() / scale + offset;
+            }
+        },
+    ) {
+        return;
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -342,6 +381,56 @@ pub fn decode_f64_with<T: Encoded>(isa: Isa, src: &[T], offset: f64, scale: f64,
             }
         },
     )
+}
+
+/// Outputs from this size on are written with non-temporal stores (decode): larger than the
+/// L2 and than a share of the L3, an output is evicted before it is read again, and streaming
+/// it saves the read-for-ownership of every line.
+pub const STREAM_BYTES: usize = 4 << 20;
+
+/// Runs an elementwise `f` block by block into an L1-resident buffer, copying each block to
+/// `dst` with non-temporal stores, when `dst` is at least [`STREAM_BYTES`] and the ISA has a
+/// streaming copy (AVX2 and up); false (nothing done) otherwise.
+#[inline(always)]
+#[allow(unused_variables)]
+fn streamed<S: Copy, D: Copy + Default>(
+    isa: Isa,
+    src: &[S],
+    dst: &mut [D],
+    f: impl Fn(&[S], &mut [D]),
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if matches!(isa, Isa::Avx2 | Isa::Avx512) && core::mem::size_of_val(dst) >= STREAM_BYTES {
+        return dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                const BLOCK: usize = 512;
+                let mut buf = [D::default(); BLOCK];
+                for (s, d) in src.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
+                    let b = &mut buf[..d.len()];
+                    f(s, b);
+                    // SAFETY: D is a primitive float (f32/f64: no padding, every byte
+                    // pattern valid); the byte views cover exactly `b` and `d`.
+                    let (bb, db) = unsafe {
+                        (
+                            core::slice::from_raw_parts(b.as_ptr().cast::<u8>(), size_of_val(b)),
+                            core::slice::from_raw_parts_mut(
+                                d.as_mut_ptr().cast::<u8>(),
+                                size_of_val(d),
+                            ),
+                        )
+                    };
+                    // SAFETY: `vectorize` asserted that isa (AVX2 or better) is available.
+                    unsafe { crate::x86::fso::stream_copy(bb, db) };
+                }
+                // SAFETY: as above.
+                unsafe { crate::x86::fso::stream_fence() };
+                true
+            },
+        );
+    }
+    false
 }
 
 /// Decodes to f32 (numcodecs `dtype='<f4'` with an integer `astype`: computed in f64, then
@@ -369,6 +458,19 @@ pub fn decode_to_f32_with<T: Encoded>(
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
+    if streamed(
+        isa,
+        src,
+        dst,
+        #[inline(always)]
+        |s: &[T], d: &mut [_]| {
+            for (d, &e) in d.iter_mut().zip(s) {
+                *d = (e.to_f64() / scale + offset) as f32;
+            }
+        },
+    ) {
+        return;
+    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -496,6 +598,94 @@ mod tests {
                 assert!(o.iter().all(|&x| x == 3_000_000_000));
                 let mut o = vec![0i32; len];
                 assert!(!encode_f64_checked_with(isa, &v, 0.0, 1.0, &mut o));
+            }
+        }
+    }
+
+    #[test]
+    fn in_range_values_take_the_fast_path_exactly() {
+        // Every value in range (the vector fast path's case), every length around the 8-wide
+        // blocks, a few misalignments; ties included (x.5 after scaling).
+        let mut x = 7u64;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for isa in Isa::available() {
+            macro_rules! one {
+                ($t:ty) => {{
+                    let (lo, hi) = (<$t>::MIN as f64, <$t>::MAX as f64);
+                    let vals: Vec<f64> = (0..300)
+                        .map(|i| match i % 5 {
+                            0 => lo,
+                            1 => hi + 0.49,
+                            2 => ((lo + (hi - lo) * next()) * 2.0).round() / 2.0,
+                            _ => lo - 0.5 + (hi - lo + 0.9) * next(),
+                        })
+                        .map(|v: f64| v.clamp(lo - 0.5, hi + 0.49))
+                        .collect();
+                    for len in (0..40).chain([255, 299]) {
+                        for off in 0..3 {
+                            let v = &vals[off..off + len.min(297)];
+                            let mut got = vec![<$t>::default(); v.len() + 3];
+                            let ok = encode_f64_checked_with(
+                                isa,
+                                v,
+                                0.0,
+                                1.0,
+                                &mut got[off..off + v.len()],
+                            );
+                            let want: Vec<$t> = v
+                                .iter()
+                                .map(|&x| <$t>::from_rounded(x.round_ties_even()))
+                                .collect();
+                            assert_eq!(&got[off..off + v.len()], &want[..], "{isa} {len} {off}");
+                            assert!(ok, "{isa} {len} {off}");
+                            let v32: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+                            let ok = encode_f32_checked_with(
+                                isa,
+                                &v32,
+                                0.0,
+                                1.0,
+                                &mut got[off..off + v.len()],
+                            );
+                            let mut all = true;
+                            for (g, &x) in got[off..].iter().zip(&v32) {
+                                let r = x.round_ties_even() as f64;
+                                all &= <$t>::holds(r);
+                                assert_eq!(*g, <$t>::from_rounded(r), "{isa} {len} {off} {x}");
+                            }
+                            assert_eq!(ok, all);
+                        }
+                    }
+                }};
+            }
+            one!(i8);
+            one!(u8);
+            one!(i16);
+            one!(u16);
+            one!(i32);
+        }
+    }
+
+    #[test]
+    fn large_outputs_are_streamed_and_exact() {
+        // Over STREAM_BYTES of output, at an odd element offset (unaligned head) and odd length.
+        let n = STREAM_BYTES / 4 + 37;
+        let enc: Vec<i16> = (0..n).map(|i| (i as i16).wrapping_mul(7919)).collect();
+        for isa in Isa::available() {
+            let mut d64 = vec![0f64; n / 2 + 1];
+            decode_f64_with(isa, &enc[1..n / 2 + 2], 1000.0, 37.5, &mut d64);
+            for (d, &e) in d64.iter().zip(&enc[1..]) {
+                assert_eq!(d.to_bits(), (e as f64 / 37.5 + 1000.0).to_bits());
+            }
+            let mut d32 = vec![0f32; n];
+            decode_to_f32_with(isa, &enc[..n - 1], 1000.0, 37.5, &mut d32[1..]);
+            assert_eq!(d32[0], 0.0);
+            for (d, &e) in d32[1..].iter().zip(&enc) {
+                assert_eq!(d.to_bits(), ((e as f64 / 37.5 + 1000.0) as f32).to_bits());
             }
         }
     }

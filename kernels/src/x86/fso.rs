@@ -131,10 +131,151 @@ pub(crate) fn f32_to_int<const W: usize>(
     all
 }
 
-/// AVX2 bit rounding of `m` low mantissa bits (`1 <= m < bits`): per vector one uniform shift
-/// (`vpsrl` by a register count, the same for every lane), and, two adds and an and.
+/// The in-range fast path of the narrow scale-offset encode: `cvtpd2dq`/`cvtps2dq` round with
+/// the MXCSR mode, which Rust code always runs with the default round-to-nearest-even (so one
+/// instruction is `round_half_even` + the 32-bit conversion, NaN and out-of-range giving
+/// `0x80000000` as `vcvtt*` does); a saturating pack is then exact for every in-range value.
+///
+/// The range check is on the 32-bit integers: `v + bias` (bias `2^(8W-1)` for a signed target,
+/// 0 for an unsigned one) is OR-ed into an accumulator, which has a bit at or above `8 * W` iff
+/// some value was outside the target's range (NaN and out of range give `0x80000000`, outside
+/// every 1- and 2-byte range). For `W == 4` (`i32`) the accumulator collects lanes equal to
+/// `i32::MIN` instead (NaN, out of range, or a genuine `-2^31`).
+///
+/// Returns false when the check failed: `dst` then holds unspecified bytes and the caller must
+/// run the exact path ([`f64_to_int`] / [`f32_to_int`]), which writes the policy's bytes.
+macro_rules! narrow_fast {
+    ($name:ident, $f:ty, $wide:path, $doc:literal, |$s:ident, $i:ident, $vo:ident, $vs:ident| $conv:block) => {
+        #[doc = $doc]
+        #[target_feature(enable = "avx2")]
+        pub(crate) fn $name<const W: usize, const SIGNED: bool>(
+            src: &[$f],
+            offset: $f,
+            scale: $f,
+            dst: &mut [u8],
+        ) -> bool {
+            let n = src.len().min(dst.len() / W);
+            let bits = 8 * W as u32;
+            let (bias, hi_mask) = if W == 4 {
+                (0, i32::MIN)
+            } else if SIGNED {
+                (1i32 << (bits - 1), !((1i32 << bits) - 1))
+            } else {
+                (0, !((1i32 << bits) - 1))
+            };
+            let vbias = _mm_set1_epi32(bias);
+            let vmin = _mm_set1_epi32(i32::MIN);
+            let mut acc = _mm_setzero_si128();
+            let $vo = offset;
+            let $vs = scale;
+            let $s = src.as_ptr();
+            let d = dst.as_mut_ptr();
+            let mut $i = 0;
+            while $i + 8 <= n {
+                let (a, b): (__m128i, __m128i) = $conv;
+                if W == 4 {
+                    acc = _mm_or_si128(
+                        acc,
+                        _mm_or_si128(_mm_cmpeq_epi32(a, vmin), _mm_cmpeq_epi32(b, vmin)),
+                    );
+                    // SAFETY: writes dst[i*4..(i+8)*4], i + 8 <= n <= dst.len() / 4.
+                    unsafe {
+                        _mm_storeu_si128(d.add($i * 4).cast(), a);
+                        _mm_storeu_si128(d.add($i * 4 + 16).cast(), b);
+                    }
+                } else {
+                    if SIGNED {
+                        acc = _mm_or_si128(
+                            acc,
+                            _mm_or_si128(_mm_add_epi32(a, vbias), _mm_add_epi32(b, vbias)),
+                        );
+                    } else {
+                        acc = _mm_or_si128(acc, _mm_or_si128(a, b));
+                    }
+                    let p = if SIGNED {
+                        _mm_packs_epi32(a, b)
+                    } else {
+                        _mm_packus_epi32(a, b)
+                    };
+                    if W == 2 {
+                        // SAFETY: writes dst[i*2..(i+8)*2], i + 8 <= n <= dst.len() / 2.
+                        unsafe { _mm_storeu_si128(d.add($i * 2).cast(), p) };
+                    } else {
+                        let q = if SIGNED {
+                            _mm_packs_epi16(p, p)
+                        } else {
+                            _mm_packus_epi16(p, p)
+                        };
+                        // SAFETY: writes dst[i..i+8], i + 8 <= n <= dst.len().
+                        unsafe { _mm_storel_epi64(d.add($i).cast(), q) };
+                    }
+                }
+                $i += 8;
+            }
+            if _mm_testz_si128(acc, _mm_set1_epi32(hi_mask)) == 0 {
+                return false;
+            }
+            let (lo, hi) = if W == 4 {
+                (-2147483648.0, 2147483648.0)
+            } else if SIGNED {
+                (-((1u32 << (bits - 1)) as f64), (1u32 << (bits - 1)) as f64)
+            } else {
+                (0.0, (1u32 << bits) as f64)
+            };
+            let mut all = true;
+            for (o, &x) in dst[$i * W..n * W].chunks_exact_mut(W).zip(&src[$i..n]) {
+                let r = $wide(((x - offset) * scale).round_ties_even());
+                all &= r >= lo && r < hi;
+                let v = crate::fixedscaleoffset::via_i32(r).to_le_bytes();
+                o.copy_from_slice(&v[..W]);
+            }
+            all
+        }
+    };
+}
+
+narrow_fast!(
+    f64_to_narrow_fast,
+    f64,
+    core::convert::identity,
+    "The fast path for f64 input (4 lanes per `vcvtpd2dq`).",
+    |s, i, offset, scale| {
+        let vo = _mm256_set1_pd(offset);
+        let vs = _mm256_set1_pd(scale);
+        // SAFETY: reads src[i..i+8], i + 8 <= n <= src.len().
+        let (x0, x1) = unsafe { (_mm256_loadu_pd(s.add(i)), _mm256_loadu_pd(s.add(i + 4))) };
+        (
+            _mm256_cvtpd_epi32(_mm256_mul_pd(_mm256_sub_pd(x0, vo), vs)),
+            _mm256_cvtpd_epi32(_mm256_mul_pd(_mm256_sub_pd(x1, vo), vs)),
+        )
+    }
+);
+
+narrow_fast!(
+    f32_to_narrow_fast,
+    f32,
+    f64::from,
+    "The fast path for f32 input (arithmetic in f32, 4 lanes per `cvtps2dq`).",
+    |s, i, offset, scale| {
+        let vo = _mm_set1_ps(offset);
+        let vs = _mm_set1_ps(scale);
+        // SAFETY: reads src[i..i+8], i + 8 <= n <= src.len().
+        let (x0, x1) = unsafe { (_mm_loadu_ps(s.add(i)), _mm_loadu_ps(s.add(i + 4))) };
+        (
+            _mm_cvtps_epi32(_mm_mul_ps(_mm_sub_ps(x0, vo), vs)),
+            _mm_cvtps_epi32(_mm_mul_ps(_mm_sub_ps(x1, vo), vs)),
+        )
+    }
+);
+
+/// AVX2 bit rounding of `m` low mantissa bits (`1 <= m < bits`): `(b + half + odd) & mask`
+/// with `odd` bit `m` of `b`. Two forms of `odd` alternate, one per vector: a uniform shift
+/// (`vpsrl` by a register count) and an `and` + `cmpeq` (giving -1 for even, added to `half + 1`).
+/// Both are five ops, but on Zen 1 vector shifts issue on the one FP pipe that also carries the
+/// store data, while and/add/cmpeq issue on the others: alternating balances the pipes (the
+/// shift-only loop was bound by that pipe).
 macro_rules! bitround_avx2 {
-    ($name:ident, $ty:ty, $sty:ty, $srl:ident, $add:ident, $set1:ident) => {
+    ($name:ident, $ty:ty, $sty:ty, $srl:ident, $add:ident, $cmpeq:ident, $set1:ident) => {
         #[target_feature(enable = "avx2")]
         pub(crate) fn $name(m: u32, src: &[$ty], dst: &mut [$ty]) {
             let n = src.len().min(dst.len());
@@ -144,11 +285,14 @@ macro_rules! bitround_avx2 {
             let cnt = _mm_cvtsi32_si128(m as i32);
             let one = $set1(1);
             let vh = $set1(half as $sty);
+            let vh1 = $set1((half + 1) as $sty);
+            let vbit = $set1(((1 as $ty) << m) as $sty);
+            let zero = _mm256_setzero_si256();
             let vm = $set1(mask as $sty);
             let s = src.as_ptr();
             let d = dst.as_mut_ptr();
             let mut i = 0;
-            macro_rules! one {
+            macro_rules! shift {
                 ($k:expr) => {{
                     let j = i + $k * per;
                     // SAFETY: reads src[j..j+per], writes dst[j..j+per]; the loop conditions
@@ -161,13 +305,26 @@ macro_rules! bitround_avx2 {
                     }
                 }};
             }
+            macro_rules! cmp {
+                ($k:expr) => {{
+                    let j = i + $k * per;
+                    // SAFETY: as in `shift!`.
+                    unsafe {
+                        let x = _mm256_loadu_si256(s.add(j).cast());
+                        // -1 when bit m is clear: half + 1 - 1 = half; else half + 1.
+                        let even = $cmpeq(_mm256_and_si256(x, vbit), zero);
+                        let r = _mm256_and_si256($add($add(x, vh1), even), vm);
+                        _mm256_storeu_si256(d.add(j).cast(), r);
+                    }
+                }};
+            }
             while i + 2 * per <= n {
-                one!(0);
-                one!(1);
+                shift!(0);
+                cmp!(1);
                 i += 2 * per;
             }
             while i + per <= n {
-                one!(0);
+                shift!(0);
                 i += per;
             }
             for (o, &b) in dst[i..n].iter_mut().zip(&src[i..n]) {
@@ -183,6 +340,7 @@ bitround_avx2!(
     i16,
     _mm256_srl_epi16,
     _mm256_add_epi16,
+    _mm256_cmpeq_epi16,
     _mm256_set1_epi16
 );
 bitround_avx2!(
@@ -191,6 +349,7 @@ bitround_avx2!(
     i32,
     _mm256_srl_epi32,
     _mm256_add_epi32,
+    _mm256_cmpeq_epi32,
     _mm256_set1_epi32
 );
 bitround_avx2!(
@@ -199,5 +358,34 @@ bitround_avx2!(
     i64,
     _mm256_srl_epi64,
     _mm256_add_epi64,
+    _mm256_cmpeq_epi64,
     _mm256_set1_epi64x
 );
+
+/// Copies `src` to `dst` (equal lengths) with non-temporal 16-byte stores where `dst` is
+/// 16-byte aligned (a plain copy for the unaligned head and the tail). The caller issues
+/// [`stream_fence`] after its last streaming copy.
+#[target_feature(enable = "avx2")]
+pub(crate) fn stream_copy(src: &[u8], dst: &mut [u8]) {
+    let n = src.len().min(dst.len());
+    let head = (dst.as_ptr() as usize).wrapping_neg() % 16;
+    let head = head.min(n);
+    dst[..head].copy_from_slice(&src[..head]);
+    let body = (n - head) / 16 * 16;
+    let s = src[head..].as_ptr();
+    let d = dst[head..].as_mut_ptr();
+    let mut i = 0;
+    while i + 16 <= body {
+        // SAFETY: reads src[head+i..head+i+16] and writes dst[head+i..head+i+16], in bounds as
+        // head + body <= n; d + i is 16-byte aligned (head aligned d, i is a multiple of 16).
+        unsafe { _mm_stream_si128(d.add(i).cast(), _mm_loadu_si128(s.add(i).cast())) };
+        i += 16;
+    }
+    dst[head + body..n].copy_from_slice(&src[head + body..n]);
+}
+
+/// Orders the non-temporal stores of [`stream_copy`] before any later store.
+#[target_feature(enable = "avx2")]
+pub(crate) fn stream_fence() {
+    _mm_sfence();
+}
