@@ -183,24 +183,30 @@ fn profile(spec: &str, reps: usize) {
         .expect("array name: f32_signal or i32_counter")
         .1;
     let cname = Cname::from_name(cname).expect("cname");
-    let codec = Blosc::new(cname, 5, Blosc::SHUFFLE, 0).unwrap();
+    // BLOSC_BLOCKSIZE (default 0, automatic) and BLOSC_THREADS (default 1) for experiments.
+    let env_num = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(d)
+    };
+    let codec = Blosc::new(cname, 5, Blosc::SHUFFLE, env_num("BLOSC_BLOCKSIZE", 0)).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
+        .num_threads(env_num("BLOSC_THREADS", 1))
         .build()
         .unwrap();
     let enc = pool.install(|| codec.encode(&data, DType::I4).unwrap());
     let mut out = vec![0u8; data.len()];
-    for _ in 0..reps {
-        match op {
-            "enc" => {
-                black_box(pool.install(|| codec.encode(black_box(&data), DType::I4).unwrap()));
-            }
-            _ => pool.install(|| codec.decode_into(black_box(&enc), &mut out).unwrap()),
+    let secs = median_secs(reps, || match op {
+        "enc" => {
+            black_box(pool.install(|| codec.encode(black_box(&data), DType::I4).unwrap()));
         }
-    }
+        _ => pool.install(|| codec.decode_into(black_box(&enc), &mut out).unwrap()),
+    });
     println!(
-        "{array} {} {op}: ratio {:.4}",
+        "{array} {} {op}: ratio {:.4}, median {:.2} GB/s",
         cname.name(),
-        data.len() as f64 / enc.len() as f64
+        data.len() as f64 / enc.len() as f64,
+        data.len() as f64 / secs / 1e9
     );
 }

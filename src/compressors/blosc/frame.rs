@@ -628,11 +628,13 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// The parallel encoder: contiguous runs of blocks (or, for a single block, its streams) are
-/// compressed on the rayon pool into one buffer per run, then copied into the frame in order,
-/// in parallel. Returns None (the caller then runs the serial encoder, which applies c-blosc's
-/// budget stream by stream) unless the result is clearly under the budget, in which case no
-/// stream's `maxout` was bound and the bytes equal the serial encoder's. The header and the
-/// block-start table are left zero for the caller, with the block starts returned beside them.
+/// compressed on the rayon pool, each into its own buffer, and appended to the frame in block
+/// order as soon as the next one is ready, by whichever thread finished it (so the copying
+/// overlaps the other threads' compression instead of following it). Returns None (the caller
+/// then runs the serial encoder, which applies c-blosc's budget stream by stream) unless the
+/// result is clearly under the budget, in which case no stream's `maxout` was bound and the
+/// bytes equal the serial encoder's. The header and the block-start table are left zero for
+/// the caller, with the block starts returned beside them.
 fn encode_parallel(
     p: &EncodeParams,
     input: &[u8],
@@ -643,60 +645,153 @@ fn encode_parallel(
 ) -> Option<(Vec<u8>, Vec<usize>)> {
     let nblocks = input.len().div_ceil(blocksize);
     let table_end = HEADER + 4 * nblocks;
-    // Each part: its bytes, and the offsets of the blocks that start in it.
-    let parts: Vec<(Vec<u8>, Vec<usize>)> = if nblocks == 1 {
-        let nsplits = splits_of(0);
-        if nsplits < 2 {
-            return None;
+    if nblocks == 1 {
+        return encode_one_block_parallel(p, input, splits_of(0), table_end, maxbytes);
+    }
+    // Runs of about 64 KiB or more, and at least eight per thread: small enough that the
+    // ordered appends keep up with compression and the last run's copy is short.
+    let per = nblocks
+        .div_ceil(threads.max(1) * 8)
+        .max((64 << 10) / blocksize)
+        .max(1);
+    let run_bytes = per * blocksize;
+    let nruns = input.len().div_ceil(run_bytes);
+    let mut frame = Vec::with_capacity(maxbytes);
+    frame.resize(table_end, 0);
+    let asm = std::sync::Mutex::new(Assembly {
+        head: Some((frame, Vec::with_capacity(nblocks))),
+        next: 0,
+        ready: (0..nruns).map(|_| None).collect(),
+    });
+    let claim = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    // Each ticket compresses the next unclaimed run (runs are claimed in order whatever
+    // thread runs the ticket, so the frame fills from the front while threads compress).
+    (0..nruns).into_par_iter().with_max_len(1).for_each(|_| {
+        use std::sync::atomic::Ordering::Relaxed;
+        let g = claim.fetch_add(1, Relaxed);
+        if failed.load(Relaxed) {
+            return;
         }
-        let neblock = input.len() / nsplits;
-        let one = |data: &[u8]| -> Option<Vec<(Vec<u8>, Vec<usize>)>> {
-            data.par_chunks(neblock)
-                .enumerate()
-                .map(|(j, s)| {
-                    let mut v = take_part(neblock + 4);
-                    append_stream(p, s, &mut v, None)
-                        .then(|| (v, if j == 0 { vec![0] } else { vec![] }))
-                })
-                .collect()
+        let Some(run) = input
+            .get(g * run_bytes..)
+            .map(|r| r.get(..run_bytes).unwrap_or(r))
+        else {
+            return;
         };
-        if filter_applies(p.filter, p.typesize, input.len()) {
-            let mut tmp = vec![0u8; input.len()];
-            apply_filter(p.filter, true, p.typesize, input, &mut tmp).ok()?;
-            one(&tmp)?
-        } else {
-            one(input)?
+        let mut v = take_part(run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize);
+        let mut starts = Vec::with_capacity(per);
+        for (k, b) in run.chunks(blocksize).enumerate() {
+            starts.push(v.len());
+            if !matches!(
+                append_block(p, splits_of(g * per + k), b, &mut v, None),
+                Ok(true)
+            ) {
+                failed.store(true, Relaxed);
+                return;
+            }
         }
-    } else {
-        // About four runs per thread: enough to balance, large enough per task.
-        let per = nblocks.div_ceil(threads * 4).max(1);
-        input
-            .par_chunks(per * blocksize)
-            .enumerate()
-            .map(|(g, run)| {
-                let mut v = take_part(run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize);
-                let mut starts = Vec::with_capacity(per);
-                for (k, b) in run.chunks(blocksize).enumerate() {
-                    starts.push(v.len());
-                    if !append_block(p, splits_of(g * per + k), b, &mut v, None).ok()? {
-                        return None;
-                    }
-                }
-                Some((v, starts))
-            })
-            .collect::<Option<Vec<_>>>()?
+        if !deposit(&asm, g, (v, starts), maxbytes.saturating_sub(blocksize)) {
+            failed.store(true, Relaxed);
+        }
+    });
+    let asm = match asm.into_inner() {
+        Ok(a) => a,
+        Err(poisoned) => poisoned.into_inner(),
     };
-    let total = table_end + parts.iter().map(|(v, _)| v.len()).sum::<usize>();
-    if total + blocksize > maxbytes {
+    if failed.into_inner() || asm.next != nruns {
+        return None;
+    }
+    let (out, block_starts) = asm.head?;
+    // Equal to the serial encoder only when no stream's maxout could have been bound.
+    (out.len() + blocksize <= maxbytes && block_starts.len() == nblocks)
+        .then_some((out, block_starts))
+}
+
+/// A compressed run: its bytes, and the offsets in them of the blocks it holds.
+type Part = (Vec<u8>, Vec<usize>);
+
+/// The frame being assembled in block order by the parallel encoder.
+struct Assembly {
+    /// The frame so far and its block starts; None while a thread is appending to it.
+    head: Option<(Vec<u8>, Vec<usize>)>,
+    /// The next run to append.
+    next: usize,
+    /// Runs compressed but not yet appended, by run index.
+    ready: Vec<Option<Part>>,
+}
+
+/// Hands over compressed run `g`; if the frame is free, appends every run that is ready in
+/// order (copying outside the lock). False when the frame grew past `cap` bytes (the caller
+/// then falls back to the serial encoder).
+fn deposit(asm: &std::sync::Mutex<Assembly>, g: usize, part: Part, cap: usize) -> bool {
+    let lock = || match asm.lock() {
+        Ok(a) => a,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let mut st = lock();
+    match st.ready.get_mut(g) {
+        Some(slot) => *slot = Some(part),
+        None => return false,
+    }
+    let Some((mut out, mut starts)) = st.head.take() else {
+        // Another thread is appending; it takes this run too once it gets to it.
+        return true;
+    };
+    let mut ok = true;
+    loop {
+        let next = st.next;
+        let Some((v, s)) = st.ready.get_mut(next).and_then(Option::take) else {
+            break;
+        };
+        drop(st);
+        starts.extend(s.iter().map(|&b| out.len() + b));
+        out.extend_from_slice(&v);
+        ok &= out.len() <= cap;
+        give_back(std::iter::once(v));
+        st = lock();
+        st.next += 1;
+    }
+    st.head = Some((out, starts));
+    ok
+}
+
+/// A single block split into streams: the streams are compressed in parallel, then appended.
+fn encode_one_block_parallel(
+    p: &EncodeParams,
+    input: &[u8],
+    nsplits: usize,
+    table_end: usize,
+    maxbytes: usize,
+) -> Option<(Vec<u8>, Vec<usize>)> {
+    if nsplits < 2 {
+        return None;
+    }
+    let neblock = input.len() / nsplits;
+    let one = |data: &[u8]| -> Option<Vec<Vec<u8>>> {
+        data.par_chunks(neblock)
+            .map(|s| {
+                let mut v = take_part(neblock + 4);
+                append_stream(p, s, &mut v, None).then_some(v)
+            })
+            .collect()
+    };
+    let parts = if filter_applies(p.filter, p.typesize, input.len()) {
+        let mut tmp = vec![0u8; input.len()];
+        apply_filter(p.filter, true, p.typesize, input, &mut tmp).ok()?;
+        one(&tmp)?
+    } else {
+        one(input)?
+    };
+    let total = table_end + parts.iter().map(Vec::len).sum::<usize>();
+    if total + input.len() > maxbytes {
         return None;
     }
     let mut out = Vec::with_capacity(total);
     out.resize(table_end, 0);
-    let mut block_starts = Vec::with_capacity(nblocks);
-    for (v, starts) in &parts {
-        block_starts.extend(starts.iter().map(|&s| out.len() + s));
+    for v in &parts {
         out.extend_from_slice(v);
     }
-    give_back(parts.into_iter().map(|(v, _)| v));
-    Some((out, block_starts))
+    give_back(parts.into_iter());
+    Some((out, vec![table_end]))
 }

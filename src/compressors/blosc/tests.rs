@@ -416,3 +416,38 @@ fn parallel_encode_equals_serial_near_and_over_the_budget() {
         }
     }
 }
+
+#[test]
+fn parallel_encode_appends_many_runs_in_block_order() {
+    // Many blocks (forced 4 KiB and 16 KiB blocks, a leftover block) so the parallel encoder
+    // has many runs appended out of completion order; every thread count and repeat must give
+    // the serial bytes.
+    let data: Vec<u8> = (0..(1 << 20) + 1234u32)
+        .map(|i| {
+            if i % 3000 < 2000 {
+                (i / 16 % 7) as u8
+            } else {
+                (i.wrapping_mul(2_654_435_761) >> 13) as u8
+            }
+        })
+        .collect();
+    for blocksize in [4096usize, 16384, 0] {
+        let c = Blosc::new(Cname::Lz4, 5, Blosc::SHUFFLE, blocksize).unwrap();
+        let serial = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| c.encode(&data, DType::I4).unwrap());
+        assert_eq!(c.decode(&serial).unwrap(), data);
+        for t in [2, 3, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap();
+            for _ in 0..3 {
+                let e = pool.install(|| c.encode(&data, DType::I4).unwrap());
+                assert!(e == serial, "blocksize {blocksize} threads {t}");
+            }
+        }
+    }
+}
