@@ -137,8 +137,12 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
             let encoded = match direct {
                 Some(s) => encode(bytemuck::cast_slice(s))?,
                 None => {
-                    buf.clear();
-                    buf.resize(grid.chunk_len(), fill);
+                    // A whole chunk is overwritten by the copy below: only a partial (edge)
+                    // chunk needs its padding set to the fill value.
+                    if !is_whole(grid, &ext) || buf.len() != grid.chunk_len() {
+                        buf.clear();
+                        buf.resize(grid.chunk_len(), fill);
+                    }
                     {
                         let mut whole = view_of_mut(buf, grid.chunks(), meta.order)?;
                         let mut dst =
@@ -240,8 +244,12 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
                     return Ok(());
                 }
             }
-            buf.clear();
-            buf.resize(grid.chunk_len(), T::zeroed());
+            // `load` overwrites every byte when it returns true (and the buffer is not read
+            // otherwise), so a buffer of the right length is reused as it is.
+            if buf.len() != grid.chunk_len() {
+                buf.clear();
+                buf.resize(grid.chunk_len(), T::zeroed());
+            }
             let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
             if !load(&idx, bytes)? {
                 dst.fill(fill);

@@ -202,15 +202,17 @@ impl<S: Store> ZarrArray<S> {
         check_element::<T>(self.meta.dtype)?;
         decode_region(&self.meta, region, out.into_dyn(), &|idx, buf| {
             let key = self.chunk_key(idx);
-            let Some(bytes) = self.store.get(&key)? else {
-                progress(buf.len() as u64);
-                return Ok(false);
-            };
-            self.pipeline
-                .decode_into(&bytes, buf)
-                .map_err(|e| Error::Array(format!("chunk {key:?}: {e}")))?;
+            let found = with_scratch(|bytes| {
+                if !self.store.get_into(&key, bytes)? {
+                    return Ok(false);
+                }
+                self.pipeline
+                    .decode_into(bytes, buf)
+                    .map_err(|e| Error::Array(format!("chunk {key:?}: {e}")))?;
+                Ok(true)
+            })?;
             progress(buf.len() as u64);
-            Ok(true)
+            Ok(found)
         })
     }
 
@@ -232,6 +234,23 @@ impl<S: Store> ZarrArray<S> {
             raw_bytes: (grid.len() * self.meta.dtype.itemsize()) as u64,
         })
     }
+}
+
+thread_local! {
+    /// Per-thread buffer for a chunk's stored bytes (grown, never shrunk below its use).
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Runs `f` on this thread's stored-bytes buffer. Taken out while in use, so a nested use on
+/// the same thread (rayon work stealing inside a codec) gets a fresh one.
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut buf = SCRATCH.take();
+    let r = f(&mut buf);
+    // Do not keep a buffer far larger than chunks need (one odd huge value).
+    if buf.capacity() <= 64 << 20 {
+        SCRATCH.set(buf);
+    }
+    r
 }
 
 fn join(path: &str, name: &str) -> String {

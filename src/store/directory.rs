@@ -8,7 +8,7 @@
 use super::{validate_key, Store};
 use crate::error::{Error, Result};
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -109,16 +109,51 @@ impl Store for DirectoryStore {
         }
     }
 
+    fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        let path = self.path(key)?;
+        buf.clear();
+        let read = (|| {
+            let mut f = fs::File::open(&path)?;
+            // A size hint only: read_to_end reads to the real end whatever it is.
+            let hint = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let hint = usize::try_from(hint).unwrap_or(0);
+            if buf.capacity() < hint {
+                // A fresh buffer: growing the old one would copy its stale bytes.
+                *buf = Vec::with_capacity(hint);
+            }
+            f.read_to_end(buf)
+        })();
+        match read {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            // A key that is a directory (a group or an array path) has no value.
+            Err(_) if path.is_dir() => {
+                buf.clear();
+                Ok(false)
+            }
+            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
+        }
+    }
+
     fn set(&self, key: &str, value: &[u8]) -> Result<()> {
         let path = self.path(key)?;
         let dir = path.parent().unwrap_or(&self.root);
-        fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("creating directory {}", dir.display()), e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("value");
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!("{name}{TMP_MARK}{}-{n}", std::process::id()));
+        // The directory usually exists (every chunk of a flat array shares the root): try the
+        // file first and create the directories only when it is missing.
+        let created = match fs::File::create(&tmp) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating directory {}", dir.display()), e))
+                .and_then(|()| {
+                    fs::File::create(&tmp)
+                        .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+                }),
+            other => other.map_err(|e| Error::io(format!("writing {}", path.display()), e)),
+        };
+        let mut f = created?;
         let result = (|| {
-            let mut f = fs::File::create(&tmp)?;
             f.write_all(value)?;
             if self.fsync {
                 f.sync_all()?;
@@ -190,6 +225,13 @@ mod tests {
         assert_eq!(s.get("0/1/2").unwrap().unwrap(), b"abcd");
         assert_eq!(s.get("0/1").unwrap(), None);
         assert_eq!(s.get("missing").unwrap(), None);
+        let mut buf = b"old".to_vec();
+        assert!(s.get_into("0/1/2", &mut buf).unwrap());
+        assert_eq!(buf, b"abcd");
+        assert!(!s.get_into("0/1", &mut buf).unwrap());
+        assert!(buf.is_empty());
+        assert!(!s.get_into("missing", &mut buf).unwrap());
+        assert!(s.get_into("../escape", &mut buf).is_err());
         assert_eq!(s.size("0/1/2").unwrap(), Some(4));
         assert_eq!(s.list().unwrap(), [".zarray", "0/1/2", "g/0.0"]);
         assert_eq!(s.list_prefix("g/").unwrap(), ["g/0.0"]);

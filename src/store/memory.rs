@@ -65,6 +65,18 @@ impl Store for MemoryStore {
     fn size(&self, key: &str) -> Result<Option<u64>> {
         Ok(self.read().get(key).map(|v| v.len() as u64))
     }
+
+    fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        validate_key(key)?;
+        buf.clear();
+        match self.read().get(key) {
+            Some(v) => {
+                buf.extend_from_slice(v);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -86,6 +98,12 @@ mod tests {
         s.delete("nope").unwrap();
         assert_eq!(s.list().unwrap(), ["a/1", "b"]);
         assert_eq!(s.total_bytes(), 2);
+        let mut buf = b"old".to_vec();
+        assert!(s.get_into("a/1", &mut buf).unwrap());
+        assert_eq!(buf, b"yz");
+        assert!(!s.get_into("a/0", &mut buf).unwrap());
+        assert!(buf.is_empty());
+        assert!(s.get_into("../x", &mut buf).is_err());
         assert!(s.set("../x", b"").is_err());
     }
 }

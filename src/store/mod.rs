@@ -51,6 +51,21 @@ pub trait Store: Send + Sync {
     fn size(&self, key: &str) -> Result<Option<u64>> {
         Ok(self.get(key)?.map(|v| v.len() as u64))
     }
+
+    /// Reads the value under `key` into `buf` (replacing its contents, reusing its capacity);
+    /// returns false, leaving `buf` empty, when there is none. Chunk readers call this with one
+    /// buffer per thread, so a store that can fill a caller's buffer saves an allocation (and
+    /// its page faults) per chunk.
+    fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        buf.clear();
+        match self.get(key)? {
+            Some(v) => {
+                *buf = v;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
 }
 
 impl<S: Store + ?Sized> Store for &S {
@@ -72,6 +87,9 @@ impl<S: Store + ?Sized> Store for &S {
     fn size(&self, key: &str) -> Result<Option<u64>> {
         (**self).size(key)
     }
+    fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        (**self).get_into(key, buf)
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -92,6 +110,9 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     }
     fn size(&self, key: &str) -> Result<Option<u64>> {
         (**self).size(key)
+    }
+    fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
+        (**self).get_into(key, buf)
     }
 }
 
