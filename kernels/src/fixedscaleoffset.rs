@@ -359,19 +359,6 @@ pub fn decode_f64_with<T: Encoded>(isa: Isa, src: &[T], offset: f64, scale: f64,
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
-    if streamed(
-        isa,
-        src,
-        dst,
-        #[inline(always)]
-        |s: &[T], d: &mut [_]| {
-            for (d, &e) in d.iter_mut().zip(s) {
-                *d = e.to_f64() / scale + offset;
-            }
-        },
-    ) {
-        return;
-    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -381,56 +368,6 @@ pub fn decode_f64_with<T: Encoded>(isa: Isa, src: &[T], offset: f64, scale: f64,
             }
         },
     )
-}
-
-/// Outputs from this size on are written with non-temporal stores (decode): larger than the
-/// L2 and than a share of the L3, an output is evicted before it is read again, and streaming
-/// it saves the read-for-ownership of every line.
-pub const STREAM_BYTES: usize = 4 << 20;
-
-/// Runs an elementwise `f` block by block into an L1-resident buffer, copying each block to
-/// `dst` with non-temporal stores, when `dst` is at least [`STREAM_BYTES`] and the ISA has a
-/// streaming copy (AVX2 and up); false (nothing done) otherwise.
-#[inline(always)]
-#[allow(unused_variables)]
-fn streamed<S: Copy, D: Copy + Default>(
-    isa: Isa,
-    src: &[S],
-    dst: &mut [D],
-    f: impl Fn(&[S], &mut [D]),
-) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    if matches!(isa, Isa::Avx2 | Isa::Avx512) && core::mem::size_of_val(dst) >= STREAM_BYTES {
-        return dispatch::vectorize(
-            isa,
-            #[inline(always)]
-            || {
-                const BLOCK: usize = 512;
-                let mut buf = [D::default(); BLOCK];
-                for (s, d) in src.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
-                    let b = &mut buf[..d.len()];
-                    f(s, b);
-                    // SAFETY: D is a primitive float (f32/f64: no padding, every byte
-                    // pattern valid); the byte views cover exactly `b` and `d`.
-                    let (bb, db) = unsafe {
-                        (
-                            core::slice::from_raw_parts(b.as_ptr().cast::<u8>(), size_of_val(b)),
-                            core::slice::from_raw_parts_mut(
-                                d.as_mut_ptr().cast::<u8>(),
-                                size_of_val(d),
-                            ),
-                        )
-                    };
-                    // SAFETY: `vectorize` asserted that isa (AVX2 or better) is available.
-                    unsafe { crate::x86::fso::stream_copy(bb, db) };
-                }
-                // SAFETY: as above.
-                unsafe { crate::x86::fso::stream_fence() };
-                true
-            },
-        );
-    }
-    false
 }
 
 /// Decodes to f32 (numcodecs `dtype='<f4'` with an integer `astype`: computed in f64, then
@@ -458,19 +395,6 @@ pub fn decode_to_f32_with<T: Encoded>(
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
-    if streamed(
-        isa,
-        src,
-        dst,
-        #[inline(always)]
-        |s: &[T], d: &mut [_]| {
-            for (d, &e) in d.iter_mut().zip(s) {
-                *d = (e.to_f64() / scale + offset) as f32;
-            }
-        },
-    ) {
-        return;
-    }
     dispatch::vectorize(
         isa,
         #[inline(always)]
@@ -667,26 +591,6 @@ mod tests {
             one!(i16);
             one!(u16);
             one!(i32);
-        }
-    }
-
-    #[test]
-    fn large_outputs_are_streamed_and_exact() {
-        // Over STREAM_BYTES of output, at an odd element offset (unaligned head) and odd length.
-        let n = STREAM_BYTES / 4 + 37;
-        let enc: Vec<i16> = (0..n).map(|i| (i as i16).wrapping_mul(7919)).collect();
-        for isa in Isa::available() {
-            let mut d64 = vec![0f64; n / 2 + 1];
-            decode_f64_with(isa, &enc[1..n / 2 + 2], 1000.0, 37.5, &mut d64);
-            for (d, &e) in d64.iter().zip(&enc[1..]) {
-                assert_eq!(d.to_bits(), (e as f64 / 37.5 + 1000.0).to_bits());
-            }
-            let mut d32 = vec![0f32; n];
-            decode_to_f32_with(isa, &enc[..n - 1], 1000.0, 37.5, &mut d32[1..]);
-            assert_eq!(d32[0], 0.0);
-            for (d, &e) in d32[1..].iter().zip(&enc) {
-                assert_eq!(d.to_bits(), ((e as f64 / 37.5 + 1000.0) as f32).to_bits());
-            }
         }
     }
 

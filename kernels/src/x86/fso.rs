@@ -361,31 +361,3 @@ bitround_avx2!(
     _mm256_cmpeq_epi64,
     _mm256_set1_epi64x
 );
-
-/// Copies `src` to `dst` (equal lengths) with non-temporal 16-byte stores where `dst` is
-/// 16-byte aligned (a plain copy for the unaligned head and the tail). The caller issues
-/// [`stream_fence`] after its last streaming copy.
-#[target_feature(enable = "avx2")]
-pub(crate) fn stream_copy(src: &[u8], dst: &mut [u8]) {
-    let n = src.len().min(dst.len());
-    let head = (dst.as_ptr() as usize).wrapping_neg() % 16;
-    let head = head.min(n);
-    dst[..head].copy_from_slice(&src[..head]);
-    let body = (n - head) / 16 * 16;
-    let s = src[head..].as_ptr();
-    let d = dst[head..].as_mut_ptr();
-    let mut i = 0;
-    while i + 16 <= body {
-        // SAFETY: reads src[head+i..head+i+16] and writes dst[head+i..head+i+16], in bounds as
-        // head + body <= n; d + i is 16-byte aligned (head aligned d, i is a multiple of 16).
-        unsafe { _mm_stream_si128(d.add(i).cast(), _mm_loadu_si128(s.add(i).cast())) };
-        i += 16;
-    }
-    dst[head + body..n].copy_from_slice(&src[head + body..n]);
-}
-
-/// Orders the non-temporal stores of [`stream_copy`] before any later store.
-#[target_feature(enable = "avx2")]
-pub(crate) fn stream_fence() {
-    _mm_sfence();
-}
