@@ -99,14 +99,8 @@ impl DirectoryStore {
 
 impl Store for DirectoryStore {
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        let path = self.path(key)?;
-        match fs::read(&path) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            // A key that is a directory (a group or an array path) has no value.
-            Err(_) if path.is_dir() => Ok(None),
-            Err(e) => Err(Error::io(format!("reading {}", path.display()), e)),
-        }
+        let mut v = Vec::new();
+        Ok(self.get_into(key, &mut v)?.then_some(v))
     }
 
     fn get_into(&self, key: &str, buf: &mut Vec<u8>) -> Result<bool> {
