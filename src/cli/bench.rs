@@ -129,6 +129,19 @@ fn run_delta_float(isa: Isa, es: usize, s: &[u8], d: &mut [u8], enc: bool) {
     }
 }
 
+/// The add-latency bound of `delta_decode_float`: the same floats summed in order, one
+/// dependent add per element as in numpy's `cumsum`, without the stores (the ISA is
+/// irrelevant: an ordered float sum does not vectorize).
+fn run_add_chain(_isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    if es == 4 {
+        let acc = bytes_of::<f32>(s).iter().fold(0f32, |a, &x| a + x);
+        d[..4].copy_from_slice(&acc.to_le_bytes());
+    } else {
+        let acc = bytes_of::<f64>(s).iter().fold(0f64, |a, &x| a + x);
+        d[..8].copy_from_slice(&acc.to_le_bytes());
+    }
+}
+
 /// FSO encode: f64 (es 8) or f32 (es 4) around 1000 -> i16 with offset 1000, scale 10.
 fn run_fso_encode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     let n = s.len() / es;
@@ -252,6 +265,7 @@ fn kernels() -> Vec<Kernel> {
             |i, e, s, d| run_delta_float(i, e, s, d, false),
             true,
         ),
+        k("float_add_chain", FLT, FLT, run_add_chain, true),
         k("fixedscaleoffset_encode", FLT, FLT, run_fso_encode, true),
         k("fixedscaleoffset_decode", FLT, FLT, run_fso_decode, false),
         k("quantize_encode", FLT, FLT, run_quantize, true),
