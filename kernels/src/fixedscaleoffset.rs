@@ -594,6 +594,70 @@ mod tests {
         }
     }
 
+    /// The f32 fast path works on blocks of 16 values: one value outside the target (or NaN,
+    /// or -2^31 for i32) at every position of lengths around one and two blocks, with the
+    /// destination at every byte offset the element size allows, must give the exact path's
+    /// bytes and `false`; the same input without it must give `true` and the reference.
+    #[test]
+    fn f32_fast_path_blocks_and_fallback() {
+        for isa in Isa::available() {
+            macro_rules! one {
+                ($t:ty, $bad:expr) => {{
+                    for len in [15usize, 16, 17, 31, 32, 33, 47, 48, 49] {
+                        let base: Vec<f32> =
+                            (0..len).map(|i| 1000.0 + (i % 23) as f32 * 0.55).collect();
+                        let reference = |v: &[f32]| -> (Vec<$t>, bool) {
+                            let mut all = true;
+                            let out = v
+                                .iter()
+                                .map(|&x| {
+                                    let r = ((x - 1000.0f32) * 10.0f32).round_ties_even() as f64;
+                                    all &= <$t>::holds(r);
+                                    <$t>::from_rounded(r)
+                                })
+                                .collect();
+                            (out, all)
+                        };
+                        for off in 0..2 {
+                            let mut buf = vec![<$t>::default(); len + 2];
+                            let ok = encode_f32_checked_with(
+                                isa,
+                                &base,
+                                1000.0,
+                                10.0,
+                                &mut buf[off..off + len],
+                            );
+                            let (want, all) = reference(&base);
+                            assert_eq!(&buf[off..off + len], &want[..], "{isa} {len} {off}");
+                            assert_eq!(ok, all, "{isa} {len} {off}");
+                            for at in 0..len {
+                                let mut v = base.clone();
+                                v[at] = $bad;
+                                let ok = encode_f32_checked_with(
+                                    isa,
+                                    &v,
+                                    1000.0,
+                                    10.0,
+                                    &mut buf[off..off + len],
+                                );
+                                let (want, all) = reference(&v);
+                                assert_eq!(&buf[off..off + len], &want[..], "{isa} {len} {at}");
+                                assert_eq!(ok, all, "{isa} {len} {at}");
+                            }
+                        }
+                    }
+                }};
+            }
+            // The base values scale to 0..=121: in range for every narrow type.
+            one!(i8, 1012.8);
+            one!(u8, 999.9);
+            one!(i16, 4277.0);
+            one!(u16, f32::NAN);
+            one!(i32, -214_747_360.0);
+            one!(i32, f32::INFINITY);
+        }
+    }
+
     #[test]
     fn decode_is_a_true_division() {
         for isa in Isa::available() {

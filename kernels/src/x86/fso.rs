@@ -251,22 +251,108 @@ narrow_fast!(
     }
 );
 
-narrow_fast!(
-    f32_to_narrow_fast,
-    f32,
-    f64::from,
-    "The fast path for f32 input (arithmetic in f32, 4 lanes per `cvtps2dq`).",
-    |s, i, offset, scale| {
-        let vo = _mm_set1_ps(offset);
-        let vs = _mm_set1_ps(scale);
-        // SAFETY: reads src[i..i+8], i + 8 <= n <= src.len().
-        let (x0, x1) = unsafe { (_mm_loadu_ps(s.add(i)), _mm_loadu_ps(s.add(i + 4))) };
-        (
-            _mm_cvtps_epi32(_mm_mul_ps(_mm_sub_ps(x0, vo), vs)),
-            _mm_cvtps_epi32(_mm_mul_ps(_mm_sub_ps(x1, vo), vs)),
-        )
+/// The fast path for f32 input: arithmetic in f32, 16 values per iteration in 256-bit
+/// registers (`vsubps`, `vmulps`, `vcvtps2dq`, range check, one saturating pack and one
+/// `vpermq` to undo the pack's in-lane order). Same contract as the f64 twin (see
+/// `narrow_fast!`): false when some value was outside the target's range, and then `dst`
+/// holds unspecified bytes.
+///
+/// The former 128-bit body (two `cvtps2dq` of 4 lanes per 8 values) ran 34.7 GB/s for
+/// f32 -> i16 at 256 KiB (0.61 of memcpy); this one is the same arithmetic on twice the lanes.
+#[target_feature(enable = "avx2")]
+pub(crate) fn f32_to_narrow_fast<const W: usize, const SIGNED: bool>(
+    src: &[f32],
+    offset: f32,
+    scale: f32,
+    dst: &mut [u8],
+) -> bool {
+    let n = src.len().min(dst.len() / W);
+    let bits = 8 * W as u32;
+    let (bias, hi_mask) = if W == 4 {
+        (0, i32::MIN)
+    } else if SIGNED {
+        (1i32 << (bits - 1), !((1i32 << bits) - 1))
+    } else {
+        (0, !((1i32 << bits) - 1))
+    };
+    let vbias = _mm256_set1_epi32(bias);
+    let vmin = _mm256_set1_epi32(i32::MIN);
+    let vo = _mm256_set1_ps(offset);
+    let vs = _mm256_set1_ps(scale);
+    // vpermd order that undoes `packs_epi16(packs_epi32(a, b), ..)`'s lane interleave for W = 1.
+    let perm1 = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    let mut acc = _mm256_setzero_si256();
+    let s = src.as_ptr();
+    let d = dst.as_mut_ptr();
+    let mut i = 0;
+    while i + 16 <= n {
+        // SAFETY: reads src[i..i+16], i + 16 <= n <= src.len().
+        let (x0, x1) = unsafe { (_mm256_loadu_ps(s.add(i)), _mm256_loadu_ps(s.add(i + 8))) };
+        let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_sub_ps(x0, vo), vs));
+        let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_sub_ps(x1, vo), vs));
+        if W == 4 {
+            acc = _mm256_or_si256(
+                acc,
+                _mm256_or_si256(_mm256_cmpeq_epi32(a, vmin), _mm256_cmpeq_epi32(b, vmin)),
+            );
+            // SAFETY: writes dst[i*4..(i+16)*4], i + 16 <= n <= dst.len() / 4.
+            unsafe {
+                _mm256_storeu_si256(d.add(i * 4).cast(), a);
+                _mm256_storeu_si256(d.add(i * 4 + 32).cast(), b);
+            }
+        } else {
+            if SIGNED {
+                acc = _mm256_or_si256(
+                    acc,
+                    _mm256_or_si256(_mm256_add_epi32(a, vbias), _mm256_add_epi32(b, vbias)),
+                );
+            } else {
+                acc = _mm256_or_si256(acc, _mm256_or_si256(a, b));
+            }
+            // In-lane pack: [a0..3 b0..3 | a4..7 b4..7] as 16-bit values.
+            let p = if SIGNED {
+                _mm256_packs_epi32(a, b)
+            } else {
+                _mm256_packus_epi32(a, b)
+            };
+            if W == 2 {
+                // Qwords 0 2 1 3 give a0..7 b0..7.
+                let p = _mm256_permute4x64_epi64::<0b11_01_10_00>(p);
+                // SAFETY: writes dst[i*2..(i+16)*2], i + 16 <= n <= dst.len() / 2.
+                unsafe { _mm256_storeu_si256(d.add(i * 2).cast(), p) };
+            } else {
+                // Bytes, dwords: [a0..3 b0..3 a0..3 b0..3 | a4..7 b4..7 a4..7 b4..7].
+                let q = if SIGNED {
+                    _mm256_packs_epi16(p, p)
+                } else {
+                    _mm256_packus_epi16(p, p)
+                };
+                let q = _mm256_permutevar8x32_epi32(q, perm1);
+                // SAFETY: writes dst[i..i+16], i + 16 <= n <= dst.len().
+                unsafe { _mm_storeu_si128(d.add(i).cast(), _mm256_castsi256_si128(q)) };
+            }
+        }
+        i += 16;
     }
-);
+    if _mm256_testz_si256(acc, _mm256_set1_epi32(hi_mask)) == 0 {
+        return false;
+    }
+    let (lo, hi) = if W == 4 {
+        (-2147483648.0, 2147483648.0)
+    } else if SIGNED {
+        (-((1u32 << (bits - 1)) as f64), (1u32 << (bits - 1)) as f64)
+    } else {
+        (0.0, (1u32 << bits) as f64)
+    };
+    let mut all = true;
+    for (o, &x) in dst[i * W..n * W].chunks_exact_mut(W).zip(&src[i..n]) {
+        let r = f64::from(((x - offset) * scale).round_ties_even());
+        all &= r >= lo && r < hi;
+        let v = crate::fixedscaleoffset::via_i32(r).to_le_bytes();
+        o.copy_from_slice(&v[..W]);
+    }
+    all
+}
 
 /// AVX2 bit rounding of `m` low mantissa bits (`1 <= m < bits`): `(b + half + odd) & mask`
 /// with `odd` bit `m` of `b`. Two forms of `odd` alternate, one per vector: a uniform shift
