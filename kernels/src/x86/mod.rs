@@ -403,6 +403,13 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
 /// Dedicated shuffle for element sizes 2, 4 and 8: `pshufb` groups each lane's bytes by byte
 /// index, then an unpack cascade gathers the groups across lanes-rows.
 ///
+/// Two blocks of `16 * LANES` elements are transposed before any store, and each stream gets
+/// both of its vectors back to back: with AVX2 that writes 64 contiguous bytes (a whole cache
+/// line when the stream is line-aligned) per stream before moving on. When the stream stride
+/// is a multiple of 4 KiB (the common power-of-two block) every stream maps to the same L1
+/// set, and writing half a line per stream per block let the line be evicted between its two
+/// halves: es 8 at 256 KiB went from 0.35 to 0.5 of memcpy on Zen 4.
+///
 /// # Safety
 /// The CPU must support V's ISA.
 #[inline(always)]
@@ -413,8 +420,90 @@ pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
     dst: &mut [u8],
     stride: usize,
 ) {
-    check_streams(es, count, src.len(), dst.len(), stride);
-    debug_assert!(matches!(es, 2 | 4 | 8));
+    match es {
+        // SAFETY: forwarded caller contract.
+        2 => unsafe { shuffle_pow2_n::<V, 2>(count, src, dst, stride) },
+        // SAFETY: forwarded caller contract.
+        4 => unsafe { shuffle_pow2_n::<V, 4>(count, src, dst, stride) },
+        // SAFETY: forwarded caller contract.
+        8 => unsafe { shuffle_pow2_n::<V, 8>(count, src, dst, stride) },
+        _ => unreachable!("shuffle_pow2: element size {es}"),
+    }
+}
+
+/// One block of [`shuffle_pow2`]: the `16 * LANES` elements of `ES` bytes at `p` (lane `l`:
+/// elements `16 * l ..`) as `ES` stream vectors. `m` is the in-lane byte grouping control.
+///
+/// # Safety
+/// The CPU must support V's ISA; `16 * LANES * ES` bytes must be readable at `p`.
+#[inline(always)]
+unsafe fn shuffle_pow2_block<V: Pshufb, const ES: usize>(p: *const u8, m: V) -> [V; ES] {
+    // SAFETY: lane l of load k reads p[16k + 16*ES*l ..+16] with k < ES: inside the caller's
+    // 16 * LANES * ES bytes; V's ISA is guaranteed by the caller.
+    unsafe {
+        let x = |k: usize| V::load_rows(p.add(16 * k), 16 * ES).pshufb(m);
+        let z = V::zero();
+        let mut out = [z; ES];
+        match ES {
+            2 => {
+                let (x0, x1) = (x(0), x(1));
+                out[0] = V::lo64(x0, x1);
+                out[1] = V::hi64(x0, x1);
+            }
+            4 => {
+                let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
+                let t0 = V::lo32(x0, x1);
+                let t1 = V::hi32(x0, x1);
+                let t2 = V::lo32(x2, x3);
+                let t3 = V::hi32(x2, x3);
+                out[0] = V::lo64(t0, t2);
+                out[1] = V::hi64(t0, t2);
+                out[2] = V::lo64(t1, t3);
+                out[3] = V::hi64(t1, t3);
+            }
+            _ => {
+                let s0 = V::lo16(x(0), x(1));
+                let s1 = V::hi16(x(0), x(1));
+                let s2 = V::lo16(x(2), x(3));
+                let s3 = V::hi16(x(2), x(3));
+                let s4 = V::lo16(x(4), x(5));
+                let s5 = V::hi16(x(4), x(5));
+                let s6 = V::lo16(x(6), x(7));
+                let s7 = V::hi16(x(6), x(7));
+                let t0 = V::lo32(s0, s2);
+                let t1 = V::hi32(s0, s2);
+                let t2 = V::lo32(s1, s3);
+                let t3 = V::hi32(s1, s3);
+                let t4 = V::lo32(s4, s6);
+                let t5 = V::hi32(s4, s6);
+                let t6 = V::lo32(s5, s7);
+                let t7 = V::hi32(s5, s7);
+                out[0] = V::lo64(t0, t4);
+                out[1] = V::hi64(t0, t4);
+                out[2] = V::lo64(t1, t5);
+                out[3] = V::hi64(t1, t5);
+                out[4] = V::lo64(t2, t6);
+                out[5] = V::hi64(t2, t6);
+                out[6] = V::lo64(t3, t7);
+                out[7] = V::hi64(t3, t7);
+            }
+        }
+        out
+    }
+}
+
+/// [`shuffle_pow2`] for a constant element size.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+unsafe fn shuffle_pow2_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(ES, count, src.len(), dst.len(), stride);
     let t = 16 * V::LANES;
     let s = src.as_ptr();
     let d = dst.as_mut_ptr();
@@ -423,71 +512,38 @@ pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
     const M8: [u8; 16] = [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15];
     // SAFETY: V's ISA is guaranteed by the caller.
     let m = unsafe {
-        V::splat_lane(match es {
+        V::splat_lane(match ES {
             2 => &M2,
             4 => &M4,
             _ => &M8,
         })
     };
     let mut i = 0;
-    while i + t <= count {
-        let p = s.wrapping_add(i * es);
-        let rs = 16 * es;
-        // SAFETY: row loads read lane l at src[i*es + 16k + 16*es*l ..+16] with 16k < 16*es, so
-        // the largest end is (i+t)*es <= count*es <= src.len(); stream stores write
-        // dst[j*stride + i .. + t] with j < es, inside (es-1)*stride + count <= dst.len();
-        // V's ISA is guaranteed by the caller.
+    while i + 2 * t <= count {
+        // SAFETY: the blocks read src[i*ES .. (i+2t)*ES], inside count*ES <= src.len(); stream
+        // j's stores write dst[j*stride + i .. + 2t] with j < ES and i + 2t <= count, inside
+        // (ES-1)*stride + count <= dst.len(); V's ISA is guaranteed by the caller.
         unsafe {
-            let x = |k: usize| V::load_rows(p.add(16 * k), rs).pshufb(m);
-            let st = |j: usize, v: V| v.store(d.add(j * stride + i));
-            match es {
-                2 => {
-                    let (x0, x1) = (x(0), x(1));
-                    st(0, V::lo64(x0, x1));
-                    st(1, V::hi64(x0, x1));
-                }
-                4 => {
-                    let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
-                    let t0 = V::lo32(x0, x1);
-                    let t1 = V::hi32(x0, x1);
-                    let t2 = V::lo32(x2, x3);
-                    let t3 = V::hi32(x2, x3);
-                    st(0, V::lo64(t0, t2));
-                    st(1, V::hi64(t0, t2));
-                    st(2, V::lo64(t1, t3));
-                    st(3, V::hi64(t1, t3));
-                }
-                _ => {
-                    let s0 = V::lo16(x(0), x(1));
-                    let s1 = V::hi16(x(0), x(1));
-                    let s2 = V::lo16(x(2), x(3));
-                    let s3 = V::hi16(x(2), x(3));
-                    let s4 = V::lo16(x(4), x(5));
-                    let s5 = V::hi16(x(4), x(5));
-                    let s6 = V::lo16(x(6), x(7));
-                    let s7 = V::hi16(x(6), x(7));
-                    let t0 = V::lo32(s0, s2);
-                    let t1 = V::hi32(s0, s2);
-                    let t2 = V::lo32(s1, s3);
-                    let t3 = V::hi32(s1, s3);
-                    let t4 = V::lo32(s4, s6);
-                    let t5 = V::hi32(s4, s6);
-                    let t6 = V::lo32(s5, s7);
-                    let t7 = V::hi32(s5, s7);
-                    st(0, V::lo64(t0, t4));
-                    st(1, V::hi64(t0, t4));
-                    st(2, V::lo64(t1, t5));
-                    st(3, V::hi64(t1, t5));
-                    st(4, V::lo64(t2, t6));
-                    st(5, V::hi64(t2, t6));
-                    st(6, V::lo64(t3, t7));
-                    st(7, V::hi64(t3, t7));
-                }
+            let a = shuffle_pow2_block::<V, ES>(s.add(i * ES), m);
+            let b = shuffle_pow2_block::<V, ES>(s.add((i + t) * ES), m);
+            for j in 0..ES {
+                a[j].store(d.add(j * stride + i));
+                b[j].store(d.add(j * stride + i + t));
+            }
+        }
+        i += 2 * t;
+    }
+    while i + t <= count {
+        // SAFETY: as above with one block: src[i*ES .. (i+t)*ES] and dst[j*stride + i .. + t].
+        unsafe {
+            let a = shuffle_pow2_block::<V, ES>(s.add(i * ES), m);
+            for (j, v) in a.iter().enumerate() {
+                v.store(d.add(j * stride + i));
             }
         }
         i += t;
     }
-    shuffle_tail(es, count, i, src, dst, stride);
+    shuffle_tail(ES, count, i, src, dst, stride);
 }
 
 /// Byte-wise bit operations for the bitshuffle kernels.
