@@ -39,6 +39,17 @@ pub(crate) trait Vector: Copy {
     unsafe fn store_rows(self, p: *mut u8, stride: usize);
     /// Lane `l` alone to the 16 bytes at `p`.
     unsafe fn store_lane(self, l: usize, p: *mut u8);
+    /// Lane `l` of `a` then lane `l` of `b` to the 32 bytes at `p + l * stride`, in increasing
+    /// `l` (`a.store_rows(p, stride)` and `b.store_rows(p + 16, stride)`, as one 32-byte store
+    /// per lane where the ISA has them).
+    #[inline(always)]
+    unsafe fn store_pair_rows(a: Self, b: Self, p: *mut u8, stride: usize) {
+        // SAFETY: the caller's contract covers 32 bytes at p + l * stride for every lane l.
+        unsafe {
+            a.store_rows(p, stride);
+            b.store_rows(p.add(16), stride);
+        }
+    }
     unsafe fn lo8(a: Self, b: Self) -> Self;
     unsafe fn hi8(a: Self, b: Self) -> Self;
     unsafe fn lo16(a: Self, b: Self) -> Self;
@@ -345,16 +356,16 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
         let o = d.wrapping_add(i * es);
         let rs = 16 * es;
         // SAFETY: stream loads read src[j*stride + i .. + t] with j < es and i + t <= count;
-        // row stores write inside dst[i*es .. (i+t)*es] (lane l of a store at offset o + 16q,
-        // q < es, with stride 16*es ends at o + 16q + 16*es*(LANES-1) + 16 <= (i+t)*es);
+        // row stores write inside dst[i*es .. (i+t)*es] (lane l of a pair store at offset
+        // o + 32q, q < es/2, with stride 16*es ends at o + 32q + 16*es*(LANES-1) + 32 <=
+        // (i+t)*es);
         // V's ISA is guaranteed by the caller.
         unsafe {
             let ld = |j: usize| V::load(s.add(j * stride + i));
             match es {
                 2 => {
                     let (s0, s1) = (ld(0), ld(1));
-                    V::lo8(s0, s1).store_rows(o, rs);
-                    V::hi8(s0, s1).store_rows(o.add(16), rs);
+                    V::store_pair_rows(V::lo8(s0, s1), V::hi8(s0, s1), o, rs);
                 }
                 4 => {
                     let (s0, s1, s2, s3) = (ld(0), ld(1), ld(2), ld(3));
@@ -362,10 +373,8 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
                     let a1 = V::hi8(s0, s1);
                     let a2 = V::lo8(s2, s3);
                     let a3 = V::hi8(s2, s3);
-                    V::lo16(a0, a2).store_rows(o, rs);
-                    V::hi16(a0, a2).store_rows(o.add(16), rs);
-                    V::lo16(a1, a3).store_rows(o.add(32), rs);
-                    V::hi16(a1, a3).store_rows(o.add(48), rs);
+                    V::store_pair_rows(V::lo16(a0, a2), V::hi16(a0, a2), o, rs);
+                    V::store_pair_rows(V::lo16(a1, a3), V::hi16(a1, a3), o.add(32), rs);
                 }
                 _ => {
                     let a0 = V::lo8(ld(0), ld(1));
@@ -384,14 +393,10 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
                     let b5 = V::hi16(a4, a6);
                     let b6 = V::lo16(a5, a7);
                     let b7 = V::hi16(a5, a7);
-                    V::lo32(b0, b4).store_rows(o, rs);
-                    V::hi32(b0, b4).store_rows(o.add(16), rs);
-                    V::lo32(b1, b5).store_rows(o.add(32), rs);
-                    V::hi32(b1, b5).store_rows(o.add(48), rs);
-                    V::lo32(b2, b6).store_rows(o.add(64), rs);
-                    V::hi32(b2, b6).store_rows(o.add(80), rs);
-                    V::lo32(b3, b7).store_rows(o.add(96), rs);
-                    V::hi32(b3, b7).store_rows(o.add(112), rs);
+                    V::store_pair_rows(V::lo32(b0, b4), V::hi32(b0, b4), o, rs);
+                    V::store_pair_rows(V::lo32(b1, b5), V::hi32(b1, b5), o.add(32), rs);
+                    V::store_pair_rows(V::lo32(b2, b6), V::hi32(b2, b6), o.add(64), rs);
+                    V::store_pair_rows(V::lo32(b3, b7), V::hi32(b3, b7), o.add(96), rs);
                 }
             }
         }
