@@ -160,7 +160,7 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // es 16 0.36 -> 0.45, 32 0.28 -> 0.43, 48 (stride not a multiple of 2 KiB) 0.28 -> 0.43,
     // 64 0.24 -> 0.38; SSE2 es 16 0.18 -> 0.32, 32 0.15 -> 0.29. Without the split they cost
     // es 17-31 a little (AVX2 0.40 -> 0.35 at es 17) and SSE2 es 48 (0.31 -> 0.29).
-    let pairs = split || (constant && es >= 32 && V::LANES > 1);
+    let pairs = constant && (split || (es >= 32 && V::LANES > 1));
     let chunk = (128 / t).max(1);
     // 16-column windows at 16g for g < full - 1; for es > 16 the last one ends at es and its
     // first `16 * full - es` columns were stored by the window before it, so it skips them
