@@ -126,9 +126,9 @@ fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: 
 }
 
 /// Generic tiled shuffle of any element size (`16 * LANES` elements per step). `constant`
-/// says `es` is a compile-time constant here (see [`tiled_sizes`]): the paired tiles and the
-/// skipped overlap columns pay off only then (with a run-time `es` they measured ~10% slower
-/// at es 33-56, so that path keeps one tile at a time and stores every window in full).
+/// says `es` is a compile-time constant here (see [`tiled_sizes`]): the paired tiles pay off
+/// only then (with a run-time `es` they measured slower: es 128 0.44 -> 0.37, so that path
+/// keeps one tile at a time).
 ///
 /// # Safety
 /// The CPU must support V's ISA.
@@ -162,31 +162,24 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // es 17-31 a little (AVX2 0.40 -> 0.35 at es 17) and SSE2 es 48 (0.31 -> 0.29).
     let pairs = constant && (split || (es >= 32 && V::LANES > 1));
     let chunk = (128 / t).max(1);
-    // 16-column windows at 16g for g < full - 1; for es > 16 the last one ends at es and its
-    // first `16 * full - es` columns were stored by the window before it, so it skips them
-    // (with es constant LLVM drops their transpose work: es 17 stores one column there).
-    let full = if es <= 16 { 1 } else { es.div_ceil(16) };
+    // (Skipping the columns of the last, overlapping window that the window before it already
+    // stored, which LLVM turns into less transpose work, measured slower at es 17, 19, 21 and
+    // 28 (AVX2 es 19: 23.2 -> 20.1 GB/s) and faster only at es 24 (21.3 -> 23.4), so every
+    // window stores all 16 columns.)
     for n in [chunk, 1] {
         let span = n * t;
         // Row reads span (i + span - 1) * es + c .. + 16; for es < 16 that can pass the step's
         // end.
         while i + span <= count && (i + span - 1) * es + 16 <= body {
-            for g in 0..full {
-                let (c, skip) = if g + 1 < full {
-                    (16 * g, 0)
-                } else if es <= 16 {
-                    (0, 0)
-                } else {
-                    (es - 16, if constant { 16 * full - es } else { 0 })
-                };
+            for c in groups(es) {
                 // SAFETY: V's ISA is guaranteed by the caller; c + 16 <= max(es, 16) and
                 // i + span <= count with the row-read bound above: what shuffle_pass requires.
                 unsafe {
                     if split {
-                        shuffle_pass::<V>(es, c, skip, 8, i, n, s, d, stride, pairs);
-                        shuffle_pass::<V>(es, c, skip.max(8), 16, i, n, s, d, stride, pairs);
+                        shuffle_pass::<V>(es, c, 0, 8, i, n, s, d, stride, pairs);
+                        shuffle_pass::<V>(es, c, 8, 16, i, n, s, d, stride, pairs);
                     } else {
-                        shuffle_pass::<V>(es, c, skip, 16, i, n, s, d, stride, pairs);
+                        shuffle_pass::<V>(es, c, 0, 16, i, n, s, d, stride, pairs);
                     }
                 }
             }
