@@ -287,6 +287,19 @@ mod tests {
         }
     }
 
+    /// Stream strides that are multiples of 2 KiB (counts of 2048 and 6144 elements, plus a
+    /// byte remainder): the tiled kernels switch to split / paired / staged passes there.
+    #[test]
+    fn every_isa_matches_scalar_with_2k_multiple_streams() {
+        for isa in Isa::available() {
+            for es in sizes() {
+                for count in [2048, 6144] {
+                    check(isa, es, es * count + es / 2, 0);
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_isa_matches_scalar_at_every_misalignment() {
         for isa in Isa::available() {

@@ -63,6 +63,16 @@ impl Vector for V256 {
             _mm_storeu_si128(p.cast(), v);
         }
     }
+    #[inline(always)]
+    unsafe fn store_pair_rows(a: Self, b: Self, p: *mut u8, stride: usize) {
+        // SAFETY: the caller guarantees AVX2 and 32 writable bytes at p and at p + stride.
+        unsafe {
+            let lo = _mm256_permute2x128_si256::<0x20>(a.0, b.0);
+            let hi = _mm256_permute2x128_si256::<0x31>(a.0, b.0);
+            _mm256_storeu_si256(p.cast(), lo);
+            _mm256_storeu_si256(p.add(stride).cast(), hi);
+        }
+    }
     binop!(lo8, _mm256_unpacklo_epi8);
     binop!(hi8, _mm256_unpackhi_epi8);
     binop!(lo16, _mm256_unpacklo_epi16);

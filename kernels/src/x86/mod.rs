@@ -39,6 +39,17 @@ pub(crate) trait Vector: Copy {
     unsafe fn store_rows(self, p: *mut u8, stride: usize);
     /// Lane `l` alone to the 16 bytes at `p`.
     unsafe fn store_lane(self, l: usize, p: *mut u8);
+    /// Lane `l` of `a` then lane `l` of `b` to the 32 bytes at `p + l * stride`, in increasing
+    /// `l` (`a.store_rows(p, stride)` and `b.store_rows(p + 16, stride)`, as one 32-byte store
+    /// per lane where the ISA has them).
+    #[inline(always)]
+    unsafe fn store_pair_rows(a: Self, b: Self, p: *mut u8, stride: usize) {
+        // SAFETY: the caller's contract covers 32 bytes at p + l * stride for every lane l.
+        unsafe {
+            a.store_rows(p, stride);
+            b.store_rows(p.add(16), stride);
+        }
+    }
     unsafe fn lo8(a: Self, b: Self) -> Self;
     unsafe fn hi8(a: Self, b: Self) -> Self;
     unsafe fn lo16(a: Self, b: Self) -> Self;
@@ -114,7 +125,10 @@ fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: 
     );
 }
 
-/// Generic tiled shuffle of any element size (`16 * LANES` elements per step).
+/// Generic tiled shuffle of any element size (`16 * LANES` elements per step). `constant`
+/// says `es` is a compile-time constant here (see [`tiled_sizes`]): the paired tiles pay off
+/// only then (with a run-time `es` they measured slower: es 128 0.44 -> 0.37, so that path
+/// keeps one tile at a time).
 ///
 /// # Safety
 /// The CPU must support V's ISA.
@@ -125,6 +139,7 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     src: &[u8],
     dst: &mut [u8],
     stride: usize,
+    constant: bool,
 ) {
     check_streams(es, count, src.len(), dst.len(), stride);
     let t = 16 * V::LANES;
@@ -141,27 +156,30 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // With a stride that is a multiple of 2 KiB, 16 streams fall in at most 2 sets; otherwise
     // they spread out and one pass is cheaper.
     let split = stride.is_multiple_of(2048);
+    // Paired tiles (see `shuffle_pass`): measured on Zen 4 at 256 KiB, ratio to memcpy, AVX2:
+    // es 16 0.36 -> 0.45, 32 0.28 -> 0.43, 48 (stride not a multiple of 2 KiB) 0.28 -> 0.43,
+    // 64 0.24 -> 0.38; SSE2 es 16 0.18 -> 0.32, 32 0.15 -> 0.29. Without the split they cost
+    // es 17-31 a little (AVX2 0.40 -> 0.35 at es 17) and SSE2 es 48 (0.31 -> 0.29).
+    let pairs = constant && (split || (es >= 32 && V::LANES > 1));
     let chunk = (128 / t).max(1);
+    // (Skipping the columns of the last, overlapping window that the window before it already
+    // stored, which LLVM turns into less transpose work, measured slower at es 17, 19, 21 and
+    // 28 (AVX2 es 19: 23.2 -> 20.1 GB/s) and faster only at es 24 (21.3 -> 23.4), so every
+    // window stores all 16 columns.)
     for n in [chunk, 1] {
         let span = n * t;
         // Row reads span (i + span - 1) * es + c .. + 16; for es < 16 that can pass the step's
         // end.
         while i + span <= count && (i + span - 1) * es + 16 <= body {
             for c in groups(es) {
-                if split {
-                    for sub in 0..n {
-                        // SAFETY: V's ISA is guaranteed by the caller; i + sub*t + t <=
-                        // i + span: the bounds shuffle_tile requires.
-                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 8, s, d, stride) };
-                    }
-                    for sub in 0..n {
-                        // SAFETY: as above.
-                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 8, 16, s, d, stride) };
-                    }
-                } else {
-                    for sub in 0..n {
-                        // SAFETY: as above.
-                        unsafe { shuffle_tile::<V>(es, c, i + sub * t, 0, 16, s, d, stride) };
+                // SAFETY: V's ISA is guaranteed by the caller; c + 16 <= max(es, 16) and
+                // i + span <= count with the row-read bound above: what shuffle_pass requires.
+                unsafe {
+                    if split {
+                        shuffle_pass::<V>(es, c, 0, 8, i, n, s, d, stride, pairs);
+                        shuffle_pass::<V>(es, c, 8, 16, i, n, s, d, stride, pairs);
+                    } else {
+                        shuffle_pass::<V>(es, c, 0, 16, i, n, s, d, stride, pairs);
                     }
                 }
             }
@@ -171,16 +189,75 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     shuffle_tail(es, count, i, src, dst, stride);
 }
 
-/// One transposed tile of [`shuffle_tiled`]: elements `i0..i0 + 16 * LANES`, element bytes
-/// `c..c + 16`, storing the columns `lo..hi` (the transpose of the others is dead code once this
-/// is inlined with constant `lo`, `hi` and `es`).
+/// One pass of [`shuffle_tiled`] over the `n` tiles of a step at element `i`: window `c`,
+/// columns (streams `c + j`) `lo <= j < hi`.
+///
+/// With `pairs` (and `n` even) the tiles go two at a time: the first tile's columns wait in
+/// registers (spilled to the stack as needed) until the second's are ready, and each stream
+/// then gets both tiles' vectors back to back, 64 contiguous bytes on AVX2. Writing 32 bytes
+/// per stream per tile let a stream's line be evicted between its two halves when the streams
+/// share an L1 set.
 ///
 /// # Safety
-/// The CPU must support V's ISA; the caller's loop bounds of [`shuffle_tiled`] must hold:
-/// `(i0 + t - 1) * es + c + 16` bytes readable at `s`, and
-/// `(c + j) * stride + i0 + t` writable at `d` for `j < min(es, 16)`.
+/// The CPU must support V's ISA; `(i + n*t - 1) * es + c + 16` bytes must be readable at `s`,
+/// and `(c + j) * stride + i + n*t` writable at `d` for `lo <= j < min(hi, es)`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
+unsafe fn shuffle_pass<V: Vector>(
+    es: usize,
+    c: usize,
+    lo: usize,
+    hi: usize,
+    i: usize,
+    n: usize,
+    s: *const u8,
+    d: *mut u8,
+    stride: usize,
+    pairs: bool,
+) {
+    if lo >= hi {
+        return;
+    }
+    let t = 16 * V::LANES;
+    let out = |sub: usize| d.wrapping_add(c * stride + i + sub * t);
+    if pairs && n.is_multiple_of(2) {
+        // SAFETY: V's ISA is guaranteed by the caller.
+        let z = unsafe { V::zero() };
+        let mut tmp = [z; 16];
+        for sub in (0..n).step_by(2) {
+            let o = out(sub);
+            // SAFETY: tiles i + sub*t and i + (sub+1)*t end within i + n*t, inside the
+            // caller's read bound; stream c+j's stores write dst[(c+j)*stride + i + sub*t ..
+            // + 2t], inside the caller's write bound.
+            unsafe {
+                shuffle_tile::<V>(es, c, i + sub * t, lo, hi, s, |j, v| tmp[j] = v);
+                shuffle_tile::<V>(es, c, i + (sub + 1) * t, lo, hi, s, |j, v| {
+                    tmp[j].store(o.add(j * stride));
+                    v.store(o.add(j * stride + t));
+                });
+            }
+        }
+    } else {
+        for sub in 0..n {
+            let o = out(sub);
+            // SAFETY: as above, one tile: dst[(c+j)*stride + i + sub*t .. + t].
+            unsafe {
+                shuffle_tile::<V>(es, c, i + sub * t, lo, hi, s, |j, v| {
+                    v.store(o.add(j * stride))
+                })
+            };
+        }
+    }
+}
+
+/// One transposed tile of [`shuffle_tiled`]: elements `i0..i0 + 16 * LANES`, element bytes
+/// `c..c + 16`, handing column `j` to `sink(j, column)` for `lo <= j < min(hi, es)` (the
+/// transpose of the others is dead code once this is inlined with constant `lo`, `hi` and
+/// `es`).
+///
+/// # Safety
+/// The CPU must support V's ISA; `(i0 + t - 1) * es + c + 16` bytes must be readable at `s`.
+#[inline(always)]
 unsafe fn shuffle_tile<V: Vector>(
     es: usize,
     c: usize,
@@ -188,8 +265,7 @@ unsafe fn shuffle_tile<V: Vector>(
     lo: usize,
     hi: usize,
     s: *const u8,
-    d: *mut u8,
-    stride: usize,
+    mut sink: impl FnMut(usize, V),
 ) {
     let w = es.min(16);
     // SAFETY: V's ISA is guaranteed by the caller.
@@ -199,12 +275,11 @@ unsafe fn shuffle_tile<V: Vector>(
         // SAFETY: lane l reads src[(i0+k+16l)*es + c ..+16], within the caller's bound.
         *row = unsafe { V::load_rows(s.add((i0 + k) * es + c), 16 * es) };
     }
-    // SAFETY: V's ISA is guaranteed by the caller; the sink writes
-    // dst[(c+j)*stride + i0 .. + t] for j < w, within the caller's bound.
+    // SAFETY: V's ISA is guaranteed by the caller.
     unsafe {
         transpose16(r, |j, col| {
             if j >= lo && j < hi && j < w {
-                col.store(d.add((c + j) * stride + i0));
+                sink(j, col);
             }
         })
     };
@@ -228,6 +303,10 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
     let s = src.as_ptr();
     let d = dst.as_mut_ptr();
     let mut i = 0;
+    if es >= 16 && stride.is_multiple_of(2048) {
+        // SAFETY: forwarded caller contract; check_streams has checked the layout.
+        i = unsafe { unshuffle_staged::<V>(es, count, s, stride, d) };
+    }
     while i + t <= count && (i + t - 1) * es + 16 <= body {
         for c in groups(es) {
             // SAFETY: V's ISA is guaranteed by the caller.
@@ -265,6 +344,71 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector>(
     unshuffle_tail(es, count, i, src, stride, dst);
 }
 
+/// [`unshuffle_tiled`] for `es >= 16` when the stream stride is a multiple of 2 KiB, in steps of
+/// `STAGE` elements; returns the first element it did not do.
+///
+/// Such streams fall in one or two L1 sets, so the 16 streams a window reads (32 bytes each
+/// per AVX2 tile) overflow the set's 8 ways and each line was fetched again for its other
+/// half. Here each window's 16 streams are first copied, `STAGE` contiguous bytes per stream,
+/// into a stack buffer whose rows are 64 bytes longer than `STAGE` (so they spread over
+/// different sets), and the tiles are transposed from there. Measured on Zen 4 at 256 KiB,
+/// AVX2, ratio to memcpy: es 32 0.23 -> 0.49, es 64 0.18 -> 0.43, es 16 0.40 -> 0.47 (with
+/// 128-element stages: 0.44, 0.36, 0.42). Strides that spread over the sets lose by it (es 17:
+/// 0.30 -> 0.24), so they keep the direct loads.
+///
+/// # Safety
+/// The CPU must support V's ISA; `s` and `d` must be the buffers [`unshuffle_tiled`] checked
+/// with `check_streams`, and `es >= 16`.
+#[inline(always)]
+unsafe fn unshuffle_staged<V: Vector>(
+    es: usize,
+    count: usize,
+    s: *const u8,
+    stride: usize,
+    d: *mut u8,
+) -> usize {
+    const STAGE: usize = 256;
+    const ROW: usize = STAGE + 64;
+    let t = 16 * V::LANES;
+    let n = STAGE / t;
+    let mut buf = [0u8; 16 * ROW];
+    let b = buf.as_mut_ptr();
+    let mut i = 0;
+    while i + STAGE <= count {
+        for c in groups(es) {
+            for j in 0..16 {
+                for q in 0..n {
+                    // SAFETY: reads src[(c+j)*stride + i + q*t .. + t]: c + j < es and
+                    // i + STAGE <= count, so inside (es-1)*stride + count; writes
+                    // buf[j*ROW + q*t .. + t], inside 15*ROW + STAGE < 16*ROW; V's ISA is
+                    // guaranteed by the caller.
+                    unsafe {
+                        V::load(s.add((c + j) * stride + i + q * t)).store(b.add(j * ROW + q * t))
+                    };
+                }
+            }
+            for q in 0..n {
+                // SAFETY: V's ISA is guaranteed by the caller.
+                let z = unsafe { V::zero() };
+                let mut r = [z; 16];
+                for (j, col) in r.iter_mut().enumerate() {
+                    // SAFETY: reads buf[j*ROW + q*t .. + t], written above.
+                    *col = unsafe { V::load(b.add(j * ROW + q * t)) };
+                }
+                let e = i + q * t;
+                // SAFETY: V's ISA is guaranteed by the caller; row k's lane l goes to
+                // dst[(e+k+16l)*es + c ..+16] with c + 16 <= es, so the largest end is
+                // (e+t)*es <= (i+STAGE)*es <= count*es.
+                unsafe {
+                    transpose16(r, |k, row| row.store_rows(d.add((e + k) * es + c), 16 * es))
+                };
+            }
+        }
+        i += STAGE;
+    }
+    i
+}
+
 /// Element sizes the tiled kernels are compiled for with the size as a constant (row offsets
 /// become immediates and the column windows unroll); every other size runs the generic code.
 macro_rules! tiled_sizes {
@@ -289,9 +433,9 @@ pub(crate) unsafe fn shuffle_tiled_any<V: Vector>(
         ($($n:literal)*) => {
             match es {
                 // SAFETY: forwarded caller contract.
-                $($n => unsafe { shuffle_tiled::<V>($n, count, src, dst, stride) },)*
+                $($n => unsafe { shuffle_tiled::<V>($n, count, src, dst, stride, true) },)*
                 // SAFETY: forwarded caller contract.
-                _ => unsafe { shuffle_tiled::<V>(es, count, src, dst, stride) },
+                _ => unsafe { shuffle_tiled::<V>(es, count, src, dst, stride, false) },
             }
         };
     }
@@ -345,16 +489,16 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
         let o = d.wrapping_add(i * es);
         let rs = 16 * es;
         // SAFETY: stream loads read src[j*stride + i .. + t] with j < es and i + t <= count;
-        // row stores write inside dst[i*es .. (i+t)*es] (lane l of a store at offset o + 16q,
-        // q < es, with stride 16*es ends at o + 16q + 16*es*(LANES-1) + 16 <= (i+t)*es);
+        // row stores write inside dst[i*es .. (i+t)*es] (lane l of a pair store at offset
+        // o + 32q, q < es/2, with stride 16*es ends at o + 32q + 16*es*(LANES-1) + 32 <=
+        // (i+t)*es);
         // V's ISA is guaranteed by the caller.
         unsafe {
             let ld = |j: usize| V::load(s.add(j * stride + i));
             match es {
                 2 => {
                     let (s0, s1) = (ld(0), ld(1));
-                    V::lo8(s0, s1).store_rows(o, rs);
-                    V::hi8(s0, s1).store_rows(o.add(16), rs);
+                    V::store_pair_rows(V::lo8(s0, s1), V::hi8(s0, s1), o, rs);
                 }
                 4 => {
                     let (s0, s1, s2, s3) = (ld(0), ld(1), ld(2), ld(3));
@@ -362,10 +506,8 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
                     let a1 = V::hi8(s0, s1);
                     let a2 = V::lo8(s2, s3);
                     let a3 = V::hi8(s2, s3);
-                    V::lo16(a0, a2).store_rows(o, rs);
-                    V::hi16(a0, a2).store_rows(o.add(16), rs);
-                    V::lo16(a1, a3).store_rows(o.add(32), rs);
-                    V::hi16(a1, a3).store_rows(o.add(48), rs);
+                    V::store_pair_rows(V::lo16(a0, a2), V::hi16(a0, a2), o, rs);
+                    V::store_pair_rows(V::lo16(a1, a3), V::hi16(a1, a3), o.add(32), rs);
                 }
                 _ => {
                     let a0 = V::lo8(ld(0), ld(1));
@@ -384,14 +526,10 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
                     let b5 = V::hi16(a4, a6);
                     let b6 = V::lo16(a5, a7);
                     let b7 = V::hi16(a5, a7);
-                    V::lo32(b0, b4).store_rows(o, rs);
-                    V::hi32(b0, b4).store_rows(o.add(16), rs);
-                    V::lo32(b1, b5).store_rows(o.add(32), rs);
-                    V::hi32(b1, b5).store_rows(o.add(48), rs);
-                    V::lo32(b2, b6).store_rows(o.add(64), rs);
-                    V::hi32(b2, b6).store_rows(o.add(80), rs);
-                    V::lo32(b3, b7).store_rows(o.add(96), rs);
-                    V::hi32(b3, b7).store_rows(o.add(112), rs);
+                    V::store_pair_rows(V::lo32(b0, b4), V::hi32(b0, b4), o, rs);
+                    V::store_pair_rows(V::lo32(b1, b5), V::hi32(b1, b5), o.add(32), rs);
+                    V::store_pair_rows(V::lo32(b2, b6), V::hi32(b2, b6), o.add(64), rs);
+                    V::store_pair_rows(V::lo32(b3, b7), V::hi32(b3, b7), o.add(96), rs);
                 }
             }
         }
@@ -403,6 +541,13 @@ pub(crate) unsafe fn unshuffle_pow2<V: Vector>(
 /// Dedicated shuffle for element sizes 2, 4 and 8: `pshufb` groups each lane's bytes by byte
 /// index, then an unpack cascade gathers the groups across lanes-rows.
 ///
+/// Two blocks of `16 * LANES` elements are transposed before any store, and each stream gets
+/// both of its vectors back to back: with AVX2 that writes 64 contiguous bytes (a whole cache
+/// line when the stream is line-aligned) per stream before moving on. When the stream stride
+/// is a multiple of 4 KiB (the common power-of-two block) every stream maps to the same L1
+/// set, and writing half a line per stream per block let the line be evicted between its two
+/// halves: es 8 at 256 KiB went from 0.35 to 0.5 of memcpy on Zen 4.
+///
 /// # Safety
 /// The CPU must support V's ISA.
 #[inline(always)]
@@ -413,8 +558,90 @@ pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
     dst: &mut [u8],
     stride: usize,
 ) {
-    check_streams(es, count, src.len(), dst.len(), stride);
-    debug_assert!(matches!(es, 2 | 4 | 8));
+    match es {
+        // SAFETY: forwarded caller contract.
+        2 => unsafe { shuffle_pow2_n::<V, 2>(count, src, dst, stride) },
+        // SAFETY: forwarded caller contract.
+        4 => unsafe { shuffle_pow2_n::<V, 4>(count, src, dst, stride) },
+        // SAFETY: forwarded caller contract.
+        8 => unsafe { shuffle_pow2_n::<V, 8>(count, src, dst, stride) },
+        _ => unreachable!("shuffle_pow2: element size {es}"),
+    }
+}
+
+/// One block of [`shuffle_pow2`]: the `16 * LANES` elements of `ES` bytes at `p` (lane `l`:
+/// elements `16 * l ..`) as `ES` stream vectors. `m` is the in-lane byte grouping control.
+///
+/// # Safety
+/// The CPU must support V's ISA; `16 * LANES * ES` bytes must be readable at `p`.
+#[inline(always)]
+unsafe fn shuffle_pow2_block<V: Pshufb, const ES: usize>(p: *const u8, m: V) -> [V; ES] {
+    // SAFETY: lane l of load k reads p[16k + 16*ES*l ..+16] with k < ES: inside the caller's
+    // 16 * LANES * ES bytes; V's ISA is guaranteed by the caller.
+    unsafe {
+        let x = |k: usize| V::load_rows(p.add(16 * k), 16 * ES).pshufb(m);
+        let z = V::zero();
+        let mut out = [z; ES];
+        match ES {
+            2 => {
+                let (x0, x1) = (x(0), x(1));
+                out[0] = V::lo64(x0, x1);
+                out[1] = V::hi64(x0, x1);
+            }
+            4 => {
+                let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
+                let t0 = V::lo32(x0, x1);
+                let t1 = V::hi32(x0, x1);
+                let t2 = V::lo32(x2, x3);
+                let t3 = V::hi32(x2, x3);
+                out[0] = V::lo64(t0, t2);
+                out[1] = V::hi64(t0, t2);
+                out[2] = V::lo64(t1, t3);
+                out[3] = V::hi64(t1, t3);
+            }
+            _ => {
+                let s0 = V::lo16(x(0), x(1));
+                let s1 = V::hi16(x(0), x(1));
+                let s2 = V::lo16(x(2), x(3));
+                let s3 = V::hi16(x(2), x(3));
+                let s4 = V::lo16(x(4), x(5));
+                let s5 = V::hi16(x(4), x(5));
+                let s6 = V::lo16(x(6), x(7));
+                let s7 = V::hi16(x(6), x(7));
+                let t0 = V::lo32(s0, s2);
+                let t1 = V::hi32(s0, s2);
+                let t2 = V::lo32(s1, s3);
+                let t3 = V::hi32(s1, s3);
+                let t4 = V::lo32(s4, s6);
+                let t5 = V::hi32(s4, s6);
+                let t6 = V::lo32(s5, s7);
+                let t7 = V::hi32(s5, s7);
+                out[0] = V::lo64(t0, t4);
+                out[1] = V::hi64(t0, t4);
+                out[2] = V::lo64(t1, t5);
+                out[3] = V::hi64(t1, t5);
+                out[4] = V::lo64(t2, t6);
+                out[5] = V::hi64(t2, t6);
+                out[6] = V::lo64(t3, t7);
+                out[7] = V::hi64(t3, t7);
+            }
+        }
+        out
+    }
+}
+
+/// [`shuffle_pow2`] for a constant element size.
+///
+/// # Safety
+/// The CPU must support V's ISA.
+#[inline(always)]
+unsafe fn shuffle_pow2_n<V: Pshufb, const ES: usize>(
+    count: usize,
+    src: &[u8],
+    dst: &mut [u8],
+    stride: usize,
+) {
+    check_streams(ES, count, src.len(), dst.len(), stride);
     let t = 16 * V::LANES;
     let s = src.as_ptr();
     let d = dst.as_mut_ptr();
@@ -423,71 +650,38 @@ pub(crate) unsafe fn shuffle_pow2<V: Pshufb>(
     const M8: [u8; 16] = [0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15];
     // SAFETY: V's ISA is guaranteed by the caller.
     let m = unsafe {
-        V::splat_lane(match es {
+        V::splat_lane(match ES {
             2 => &M2,
             4 => &M4,
             _ => &M8,
         })
     };
     let mut i = 0;
-    while i + t <= count {
-        let p = s.wrapping_add(i * es);
-        let rs = 16 * es;
-        // SAFETY: row loads read lane l at src[i*es + 16k + 16*es*l ..+16] with 16k < 16*es, so
-        // the largest end is (i+t)*es <= count*es <= src.len(); stream stores write
-        // dst[j*stride + i .. + t] with j < es, inside (es-1)*stride + count <= dst.len();
-        // V's ISA is guaranteed by the caller.
+    while i + 2 * t <= count {
+        // SAFETY: the blocks read src[i*ES .. (i+2t)*ES], inside count*ES <= src.len(); stream
+        // j's stores write dst[j*stride + i .. + 2t] with j < ES and i + 2t <= count, inside
+        // (ES-1)*stride + count <= dst.len(); V's ISA is guaranteed by the caller.
         unsafe {
-            let x = |k: usize| V::load_rows(p.add(16 * k), rs).pshufb(m);
-            let st = |j: usize, v: V| v.store(d.add(j * stride + i));
-            match es {
-                2 => {
-                    let (x0, x1) = (x(0), x(1));
-                    st(0, V::lo64(x0, x1));
-                    st(1, V::hi64(x0, x1));
-                }
-                4 => {
-                    let (x0, x1, x2, x3) = (x(0), x(1), x(2), x(3));
-                    let t0 = V::lo32(x0, x1);
-                    let t1 = V::hi32(x0, x1);
-                    let t2 = V::lo32(x2, x3);
-                    let t3 = V::hi32(x2, x3);
-                    st(0, V::lo64(t0, t2));
-                    st(1, V::hi64(t0, t2));
-                    st(2, V::lo64(t1, t3));
-                    st(3, V::hi64(t1, t3));
-                }
-                _ => {
-                    let s0 = V::lo16(x(0), x(1));
-                    let s1 = V::hi16(x(0), x(1));
-                    let s2 = V::lo16(x(2), x(3));
-                    let s3 = V::hi16(x(2), x(3));
-                    let s4 = V::lo16(x(4), x(5));
-                    let s5 = V::hi16(x(4), x(5));
-                    let s6 = V::lo16(x(6), x(7));
-                    let s7 = V::hi16(x(6), x(7));
-                    let t0 = V::lo32(s0, s2);
-                    let t1 = V::hi32(s0, s2);
-                    let t2 = V::lo32(s1, s3);
-                    let t3 = V::hi32(s1, s3);
-                    let t4 = V::lo32(s4, s6);
-                    let t5 = V::hi32(s4, s6);
-                    let t6 = V::lo32(s5, s7);
-                    let t7 = V::hi32(s5, s7);
-                    st(0, V::lo64(t0, t4));
-                    st(1, V::hi64(t0, t4));
-                    st(2, V::lo64(t1, t5));
-                    st(3, V::hi64(t1, t5));
-                    st(4, V::lo64(t2, t6));
-                    st(5, V::hi64(t2, t6));
-                    st(6, V::lo64(t3, t7));
-                    st(7, V::hi64(t3, t7));
-                }
+            let a = shuffle_pow2_block::<V, ES>(s.add(i * ES), m);
+            let b = shuffle_pow2_block::<V, ES>(s.add((i + t) * ES), m);
+            for j in 0..ES {
+                a[j].store(d.add(j * stride + i));
+                b[j].store(d.add(j * stride + i + t));
+            }
+        }
+        i += 2 * t;
+    }
+    while i + t <= count {
+        // SAFETY: as above with one block: src[i*ES .. (i+t)*ES] and dst[j*stride + i .. + t].
+        unsafe {
+            let a = shuffle_pow2_block::<V, ES>(s.add(i * ES), m);
+            for (j, v) in a.iter().enumerate() {
+                v.store(d.add(j * stride + i));
             }
         }
         i += t;
     }
-    shuffle_tail(es, count, i, src, dst, stride);
+    shuffle_tail(ES, count, i, src, dst, stride);
 }
 
 /// Byte-wise bit operations for the bitshuffle kernels.
@@ -1021,7 +1215,7 @@ mod quad {
                 3 | 5 | 6 | 7 | 9 => {
                     super::shuffle_gather::<Quad>(es, count, &src[..n], &mut dst[..n], count)
                 }
-                _ => super::shuffle_tiled::<Quad>(es, count, &src[..n], &mut dst[..n], count),
+                _ => super::shuffle_tiled::<Quad>(es, count, &src[..n], &mut dst[..n], count, true),
             }
             match es {
                 2 | 4 | 8 => {
@@ -1042,7 +1236,7 @@ mod quad {
             return;
         }
         for es in (2..=33).chain([48, 64]) {
-            for count in (0..200).chain([257, 300, 513]) {
+            for count in (0..200).chain([257, 300, 513, 2048]) {
                 let len = count * es;
                 let src: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
                 let mut want = vec![0u8; len];
