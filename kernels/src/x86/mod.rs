@@ -434,6 +434,13 @@ pub(crate) unsafe fn shuffle_tiled_any<V: Vector>(
             match es {
                 // SAFETY: forwarded caller contract.
                 $($n => unsafe { shuffle_tiled::<V>($n, count, src, dst, stride, true) },)*
+                // Sizes over 16 outside the list: `es.max(17)` (equal to `es` here) tells the
+                // compiler that every 16-column window is full, which removes the per-column
+                // bounds from the inlined tile code (unshuffle 33: 0.16 -> 0.39 of memcpy).
+                // SAFETY: forwarded caller contract.
+                _ if es > 16 => unsafe {
+                    shuffle_tiled::<V>(es.max(17), count, src, dst, stride, false)
+                },
                 // SAFETY: forwarded caller contract.
                 _ => unsafe { shuffle_tiled::<V>(es, count, src, dst, stride, false) },
             }
@@ -459,6 +466,11 @@ pub(crate) unsafe fn unshuffle_tiled_any<V: Vector>(
             match es {
                 // SAFETY: forwarded caller contract.
                 $($n => unsafe { unshuffle_tiled::<V>($n, count, src, stride, dst) },)*
+                // As in `shuffle_tiled_any`: full windows for sizes over 16.
+                // SAFETY: forwarded caller contract.
+                _ if es > 16 => unsafe {
+                    unshuffle_tiled::<V>(es.max(17), count, src, stride, dst)
+                },
                 // SAFETY: forwarded caller contract.
                 _ => unsafe { unshuffle_tiled::<V>(es, count, src, stride, dst) },
             }
