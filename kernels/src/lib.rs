@@ -7,6 +7,7 @@
 #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 mod arm;
 pub mod bitshuffle;
+pub mod checksum;
 pub mod copy;
 pub mod delta;
 pub mod dispatch;

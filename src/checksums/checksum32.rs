@@ -55,52 +55,10 @@ impl Algorithm {
     }
 }
 
-const ADLER_MOD: u64 = 65521;
-/// Bytes per Adler-32 block: 4096 chunks of 32 keeps every u32 lane sum below 2**32.
-const ADLER_BLOCK: usize = 32 * 4096;
-
-/// zlib's Adler-32 of `data` (initial value 1), vectorizable: each 32-byte chunk is added into
-/// 32 u32 lanes `a[j]` (byte sums per position) and `p[j]` (the lane sums before each chunk),
-/// from which a block's two sums follow exactly:
-/// `s1 += Σa`, `s2 += n·s1₀ + 32·Σp + Σ(32-j)·a[j]`, reduced mod 65521 once per block.
+/// zlib's Adler-32 of `data` (initial value 1): the vectorized kernel of
+/// [`chunkcodec_kernels::checksum`], compiled for the active ISA.
 pub fn adler32(data: &[u8]) -> u32 {
-    let (mut s1, mut s2) = (1u64, 0u64);
-    for block in data.chunks(ADLER_BLOCK) {
-        let (a1, a2) = adler_block(block, s1);
-        s1 = a1;
-        s2 = (s2 + a2) % ADLER_MOD;
-    }
-    ((s2 as u32) << 16) | s1 as u32
-}
-
-/// One block (at most `ADLER_BLOCK` bytes): returns the new s1 and the s2 increment, both
-/// reduced mod 65521.
-#[inline(never)]
-fn adler_block(block: &[u8], s1_0: u64) -> (u64, u64) {
-    let mut a = [0u32; 32];
-    let mut p = [0u32; 32];
-    let (chunks, tail) = block.as_chunks::<32>();
-    for c in chunks {
-        for ((pj, aj), &x) in p.iter_mut().zip(a.iter_mut()).zip(c) {
-            *pj += *aj;
-            *aj += u32::from(x);
-        }
-    }
-    let body = (block.len() - tail.len()) as u64;
-    let sum_a: u64 = a.iter().map(|&x| x as u64).sum();
-    let sum_p: u64 = p.iter().map(|&x| x as u64).sum();
-    let weighted: u64 = a
-        .iter()
-        .enumerate()
-        .map(|(j, &x)| (32 - j as u64) * x as u64)
-        .sum();
-    let mut s1 = s1_0 + sum_a;
-    let mut s2 = body * s1_0 + 32 * sum_p + weighted;
-    for &x in tail {
-        s1 += x as u64;
-        s2 += s1;
-    }
-    (s1 % ADLER_MOD, s2 % ADLER_MOD)
+    chunkcodec_kernels::checksum::adler32(data)
 }
 
 /// One of numcodecs' `CRC32`, `CRC32C`, `Adler32` codecs.
@@ -248,14 +206,14 @@ mod tests {
             5551,
             5552,
             5553,
-            ADLER_BLOCK - 1,
-            ADLER_BLOCK,
-            ADLER_BLOCK + 33,
+            (32 * 4096) - 1,
+            (32 * 4096),
+            (32 * 4096) + 33,
             300_000,
         ]) {
             assert_eq!(adler32(&data[..n]), adler_ref(&data[..n]), "n={n}");
         }
-        let ones = vec![0xffu8; 3 * ADLER_BLOCK + 5];
+        let ones = vec![0xffu8; 3 * (32 * 4096) + 5];
         assert_eq!(adler32(&ones), adler_ref(&ones));
     }
 
