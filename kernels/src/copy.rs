@@ -23,18 +23,52 @@ pub fn vector_copy(src: &[u8], dst: &mut [u8]) {
     dst.copy_from_slice(src);
 }
 
+/// Appends `src` to `out` like `extend_from_slice`, with the copy of [`vector_copy`] (no
+/// zero-fill of the new bytes first).
+///
+/// The Blosc frame code appends whole incompressible streams and blocks with this: glibc's
+/// `rep movsb` memcpy measured up to 2x slower than a vector copy there on AMD Zen 4 with two
+/// threads (8 MiB lz4 decode on 2 threads: 8.7 GB/s vs 14.3 GB/s with `rep movsb` turned off
+/// through `GLIBC_TUNABLES`).
+pub fn extend(out: &mut Vec<u8>, src: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if src.len() >= 256 && std::is_x86_feature_detected!("avx2") {
+        out.reserve(src.len());
+        let len = out.len();
+        let spare = out.spare_capacity_mut();
+        // SAFETY: AVX2 was detected just above; `spare` has at least `src.len()` elements
+        // (reserved above) and does not overlap `src` (a shared borrow alive across this
+        // exclusive borrow of `out`).
+        unsafe { avx2_copy_raw(src.as_ptr(), spare.as_mut_ptr().cast(), src.len()) };
+        // SAFETY: the first `src.len()` spare elements were initialised by the copy above,
+        // and `len + src.len()` is within the capacity reserved above.
+        unsafe { out.set_len(len + src.len()) };
+        return;
+    }
+    out.extend_from_slice(src);
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn avx2_copy(src: &[u8], dst: &mut [u8]) {
+    // SAFETY: the slices are `n` bytes long each (checked by the caller) and distinct borrows.
+    unsafe { avx2_copy_raw(src.as_ptr(), dst.as_mut_ptr(), src.len()) }
+}
+
+/// Copies `n` bytes from `s` to `d` with 32-byte vector loads and stores.
+///
+/// # Safety
+/// AVX2 must be available; `s` must be readable and `d` writable for `n` bytes, and the two
+/// ranges must not overlap.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn avx2_copy_raw(s: *const u8, d: *mut u8, n: usize) {
     use core::arch::x86_64::*;
-    let n = src.len();
     let body = n / 128 * 128;
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
     let mut i = 0;
     while i < body {
-        // SAFETY: i + 128 <= body <= n = src.len() = dst.len(), so the four 32-byte loads and
-        // stores stay inside the slices; loadu/storeu accept any alignment; src and dst are
-        // distinct borrows, so they do not overlap.
+        // SAFETY: i + 128 <= body <= n, inside both ranges (the caller's contract);
+        // loadu/storeu accept any alignment.
         unsafe {
             let a = _mm256_loadu_si256(s.add(i).cast());
             let b = _mm256_loadu_si256(s.add(i + 32).cast());
@@ -47,7 +81,8 @@ fn avx2_copy(src: &[u8], dst: &mut [u8]) {
         }
         i += 128;
     }
-    dst[body..].copy_from_slice(&src[body..]);
+    // SAFETY: body..n is inside both ranges and they do not overlap (the caller's contract).
+    unsafe { core::ptr::copy_nonoverlapping(s.add(body), d.add(body), n - body) };
 }
 
 #[cfg(test)]
@@ -63,6 +98,14 @@ mod tests {
                 vector_copy(&src[off..off + len], &mut dst[off..]);
                 assert_eq!(&dst[off..], &src[off..off + len], "len {len} off {off}");
                 assert!(dst[..off].iter().all(|&b| b == 0));
+                let mut v = vec![7u8; off];
+                extend(&mut v, &src[off..off + len]);
+                assert_eq!(&v[..off], &vec![7u8; off][..]);
+                assert_eq!(
+                    &v[off..],
+                    &src[off..off + len],
+                    "extend len {len} off {off}"
+                );
             }
         }
     }
