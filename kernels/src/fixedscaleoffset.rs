@@ -406,6 +406,140 @@ pub fn decode_to_f32_with<T: Encoded>(
     )
 }
 
+/// The division-free quotient: `q = x * recip`, then one correction step with the exact
+/// remainder `x - q * scale` (an FMA, exact). For a correctly rounded `recip` this is the
+/// correctly rounded `x / scale` for almost every `x`; [`exact_reciprocal`] checks "almost" away.
+#[inline(always)]
+fn corrected_quotient(x: f64, scale: f64, recip: f64) -> f64 {
+    let q = x * recip;
+    let rem = (-q).mul_add(scale, x);
+    rem.mul_add(recip, q)
+}
+
+/// `Some(1 / scale)` when the division-free decode (see [`decode_f64_recip`]) gives `x / scale`
+/// bit for bit for **every** value `x` of `T`, checked here value by value (65,536 at most); so
+/// only for types of at most 16 bits: `None` for wider ones, and `None` whenever one value
+/// differs (a subnormal or overflowing quotient, say). Costs about as much as decoding 65,536
+/// values by division: call it once per scale, not per chunk.
+pub fn exact_reciprocal<T: Encoded>(scale: f64) -> Option<f64> {
+    let bits = 8 * core::mem::size_of::<T>();
+    if bits > 16 || !scale.is_finite() || scale == 0.0 {
+        return None;
+    }
+    let recip = 1.0 / scale;
+    let values: Vec<f64> = (0..1i32 << bits).map(|v| T::from_i32(v).to_f64()).collect();
+    // `mul_add` is the exactly rounded FMA on every target (an instruction or libm's `fma`),
+    // so this check holds for every ISA's decode loop.
+    let same = dispatch::vectorize(
+        Isa::active(),
+        #[inline(always)]
+        || {
+            values.iter().fold(true, |ok, &x| {
+                ok & (corrected_quotient(x, scale, recip).to_bits() == (x / scale).to_bits())
+            })
+        },
+    );
+    same.then_some(recip)
+}
+
+/// Whether `isa` runs `mul_add` as an instruction (else the division is the faster loop).
+fn has_fma(isa: Isa) -> bool {
+    matches!(isa, Isa::Avx2 | Isa::Avx512 | Isa::Neon)
+}
+
+/// [`decode_f64`] with `recip` from [`exact_reciprocal::<T>(scale)`](exact_reciprocal): the
+/// same bytes, with a multiply and two FMAs instead of a division (on ISAs with FMA; the
+/// division elsewhere). A `recip` that did not come from `exact_reciprocal` for this `T` and
+/// `scale` can give different bytes (never undefined behaviour).
+///
+/// # Panics
+/// If the lengths differ.
+pub fn decode_f64_recip<T: Encoded>(
+    src: &[T],
+    offset: f64,
+    scale: f64,
+    recip: f64,
+    dst: &mut [f64],
+) {
+    decode_f64_recip_with(Isa::active(), src, offset, scale, recip, dst)
+}
+
+/// [`decode_f64_recip`] on the given ISA.
+///
+/// # Panics
+/// If the lengths differ or `isa` is not available on this CPU.
+pub fn decode_f64_recip_with<T: Encoded>(
+    isa: Isa,
+    src: &[T],
+    offset: f64,
+    scale: f64,
+    recip: f64,
+    dst: &mut [f64],
+) {
+    if !has_fma(isa) {
+        return decode_f64_with(isa, src, offset, scale, dst);
+    }
+    assert_eq!(
+        src.len(),
+        dst.len(),
+        "fixedscaleoffset: src and dst lengths differ"
+    );
+    dispatch::vectorize(
+        isa,
+        #[inline(always)]
+        || {
+            for (d, &e) in dst.iter_mut().zip(src) {
+                *d = corrected_quotient(e.to_f64(), scale, recip) + offset;
+            }
+        },
+    )
+}
+
+/// [`decode_to_f32`] with `recip` from [`exact_reciprocal`] (see [`decode_f64_recip`]).
+///
+/// # Panics
+/// If the lengths differ.
+pub fn decode_to_f32_recip<T: Encoded>(
+    src: &[T],
+    offset: f64,
+    scale: f64,
+    recip: f64,
+    dst: &mut [f32],
+) {
+    decode_to_f32_recip_with(Isa::active(), src, offset, scale, recip, dst)
+}
+
+/// [`decode_to_f32_recip`] on the given ISA.
+///
+/// # Panics
+/// If the lengths differ or `isa` is not available on this CPU.
+pub fn decode_to_f32_recip_with<T: Encoded>(
+    isa: Isa,
+    src: &[T],
+    offset: f64,
+    scale: f64,
+    recip: f64,
+    dst: &mut [f32],
+) {
+    if !has_fma(isa) {
+        return decode_to_f32_with(isa, src, offset, scale, dst);
+    }
+    assert_eq!(
+        src.len(),
+        dst.len(),
+        "fixedscaleoffset: src and dst lengths differ"
+    );
+    dispatch::vectorize(
+        isa,
+        #[inline(always)]
+        || {
+            for (d, &e) in dst.iter_mut().zip(src) {
+                *d = (corrected_quotient(e.to_f64(), scale, recip) + offset) as f32;
+            }
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,6 +790,97 @@ mod tests {
             one!(i32, -214_747_360.0);
             one!(i32, f32::INFINITY);
         }
+    }
+
+    /// Scales of every kind: powers of ten and two, awkward reciprocals, negative, tiny and
+    /// huge (where the check must refuse), for every narrow type; the recip decode must equal
+    /// the division decode bit for bit wherever `exact_reciprocal` says yes, and a scale that
+    /// makes the plain `x * (1 / scale)` differ must exist (so the correction step matters).
+    #[test]
+    fn recip_decode_equals_division_when_checked() {
+        fn all<T: Encoded>() -> Vec<T> {
+            let bits = 8 * core::mem::size_of::<T>();
+            (0..1i32 << bits).map(T::from_i32).collect()
+        }
+        fn run<T: Encoded>(scales: &[f64]) -> (usize, usize) {
+            let src = all::<T>();
+            let (mut exact, mut plain_differs) = (0, 0);
+            for &scale in scales {
+                let Some(r) = exact_reciprocal::<T>(scale) else {
+                    continue;
+                };
+                exact += 1;
+                if src
+                    .iter()
+                    .any(|&e| (e.to_f64() * r).to_bits() != (e.to_f64() / scale).to_bits())
+                {
+                    plain_differs += 1;
+                }
+                for isa in Isa::available() {
+                    for offset in [0.0, 1000.0, -3.25] {
+                        let mut want = vec![0f64; src.len()];
+                        decode_f64_with(isa, &src, offset, scale, &mut want);
+                        let mut got = vec![0f64; src.len()];
+                        decode_f64_recip_with(isa, &src, offset, scale, r, &mut got);
+                        assert!(
+                            want.iter()
+                                .zip(&got)
+                                .all(|(a, b)| a.to_bits() == b.to_bits()),
+                            "{isa} scale {scale} offset {offset}"
+                        );
+                        let mut want = vec![0f32; src.len()];
+                        decode_to_f32_with(isa, &src, offset, scale, &mut want);
+                        let mut got = vec![0f32; src.len()];
+                        decode_to_f32_recip_with(isa, &src, offset, scale, r, &mut got);
+                        assert!(
+                            want.iter()
+                                .zip(&got)
+                                .all(|(a, b)| a.to_bits() == b.to_bits()),
+                            "f32 {isa} scale {scale} offset {offset}"
+                        );
+                    }
+                }
+            }
+            (exact, plain_differs)
+        }
+        let scales = [
+            1.0,
+            2.0,
+            3.0,
+            7.0,
+            10.0,
+            100.0,
+            1000.0,
+            0.1,
+            0.3,
+            1e-3,
+            12345.678,
+            1.0 / 3.0,
+            -10.0,
+            -0.7,
+            655.36,
+            1e300,
+            1e-300,
+            5e-324,
+            f64::MAX,
+            49.0,
+            98.0,
+        ];
+        let (e1, d1) = run::<u16>(&scales);
+        let (e2, d2) = run::<i16>(&scales);
+        let (e3, d3) = run::<u8>(&scales);
+        let (e4, d4) = run::<i8>(&scales);
+        assert!(
+            e1 >= 18 && e2 >= 18 && e3 >= 18 && e4 >= 18,
+            "{e1} {e2} {e3} {e4}"
+        );
+        assert!(d1 + d2 + d3 + d4 > 0, "no scale needed the correction step");
+        assert_eq!(exact_reciprocal::<u32>(10.0), None);
+        assert_eq!(exact_reciprocal::<i64>(10.0), None);
+        assert_eq!(exact_reciprocal::<u16>(0.0), None);
+        assert_eq!(exact_reciprocal::<u16>(f64::NAN), None);
+        // Quotients of 5e-324 overflow: refused.
+        assert_eq!(exact_reciprocal::<u16>(5e-324), None);
     }
 
     #[test]

@@ -38,6 +38,21 @@ pub fn unshuffle(elementsize: usize, src: &[u8], dst: &mut [u8]) {
     run_unshuffle(dispatch::active().unshuffle, elementsize, src, dst);
 }
 
+/// [`shuffle`] of `src` into a new `Vec`, written once (no zero-fill of the output first).
+pub fn shuffle_to_vec(elementsize: usize, src: &[u8]) -> Vec<u8> {
+    // SAFETY: `shuffle` writes every byte of its destination (the transposed body and the
+    // copied tail; `check` below verifies this for every path on a dirty destination) and never
+    // reads it.
+    unsafe { crate::copy::new_vec_with(src.len(), |dst| shuffle(elementsize, src, dst)) }
+}
+
+/// [`unshuffle`] of `src` into a new `Vec`, written once (no zero-fill of the output first).
+pub fn unshuffle_to_vec(elementsize: usize, src: &[u8]) -> Vec<u8> {
+    // SAFETY: as in `shuffle_to_vec`: `unshuffle` writes every destination byte and never
+    // reads one.
+    unsafe { crate::copy::new_vec_with(src.len(), |dst| unshuffle(elementsize, src, dst)) }
+}
+
 /// [`shuffle`] on the given ISA's path (no small-input shortcut, so tests reach the vector
 /// code at every length).
 ///
@@ -265,6 +280,24 @@ mod tests {
         assert!(
             back[..off].iter().all(|&b| b == 0x5a) && back[off + len..].iter().all(|&b| b == 0x5a)
         );
+    }
+
+    #[test]
+    fn to_vec_forms_match_the_slice_forms() {
+        for es in sizes() {
+            for len in [0, 1, 63, 64, 65, es * 97 + 3, 70_000] {
+                let src = pattern(len, (es + len) as u32);
+                let mut want = vec![0u8; len];
+                shuffle(es, &src, &mut want);
+                let got = shuffle_to_vec(es, &src);
+                assert_eq!(got, want, "shuffle_to_vec es {es} len {len}");
+                assert_eq!(
+                    unshuffle_to_vec(es, &got),
+                    src,
+                    "unshuffle_to_vec es {es} len {len}"
+                );
+            }
+        }
     }
 
     fn sizes() -> impl Iterator<Item = usize> {

@@ -88,6 +88,19 @@ pub struct FixedScaleOffset {
     offset: Param,
     dtype: DType,
     astype: DType,
+    recip: RecipCache,
+}
+
+/// `1 / scale` when the division-free decode is exact for every value of a 1- or 2-byte
+/// `astype` (`kf::exact_reciprocal`, checked once per codec on first decode). A cache of a
+/// function of the other fields, so it takes no part in equality.
+#[derive(Debug, Clone, Default)]
+struct RecipCache(std::sync::OnceLock<Option<f64>>);
+
+impl PartialEq for RecipCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl FixedScaleOffset {
@@ -136,6 +149,7 @@ impl FixedScaleOffset {
             offset,
             dtype,
             astype,
+            recip: RecipCache::default(),
         })
     }
 
@@ -270,14 +284,23 @@ impl FixedScaleOffset {
             return false;
         }
         let (o, s) = (self.offset.f64(), self.scale.f64());
+        // 1- and 2-byte codes decode without a division when that was checked to give the
+        // same bits for every code (kf::exact_reciprocal); wider codes divide.
+        let recip = |exact: fn(f64) -> Option<f64>| *self.recip.0.get_or_init(|| exact(s));
         macro_rules! go {
-            ($a:ty, $f:ty, $dec:ident) => {
+            ($a:ty, $f:ty, $dec:ident, $rdec:ident) => {
                 match (
                     try_cast_slice::<u8, $a>(src),
                     try_cast_slice_mut::<u8, $f>(dst),
                 ) {
                     (Ok(x), Ok(d)) if x.len() == d.len() => {
-                        kf::$dec::<$a>(x, o, s, d);
+                        match (std::mem::size_of::<$a>() <= 2)
+                            .then(|| recip(kf::exact_reciprocal::<$a>))
+                            .flatten()
+                        {
+                            Some(r) => kf::$rdec::<$a>(x, o, s, r, d),
+                            None => kf::$dec::<$a>(x, o, s, d),
+                        }
                         true
                     }
                     _ => false,
@@ -285,23 +308,23 @@ impl FixedScaleOffset {
             };
         }
         macro_rules! by_astype {
-            ($f:ty, $dec:ident) => {
+            ($f:ty, $dec:ident, $rdec:ident) => {
                 match (at.kind(), at.itemsize()) {
-                    (Kind::Int, 1) => go!(i8, $f, $dec),
-                    (Kind::UInt, 1) => go!(u8, $f, $dec),
-                    (Kind::Int, 2) => go!(i16, $f, $dec),
-                    (Kind::UInt, 2) => go!(u16, $f, $dec),
-                    (Kind::Int, 4) => go!(i32, $f, $dec),
-                    (Kind::UInt, 4) => go!(u32, $f, $dec),
-                    (Kind::Int, 8) => go!(i64, $f, $dec),
-                    (Kind::UInt, 8) => go!(u64, $f, $dec),
+                    (Kind::Int, 1) => go!(i8, $f, $dec, $rdec),
+                    (Kind::UInt, 1) => go!(u8, $f, $dec, $rdec),
+                    (Kind::Int, 2) => go!(i16, $f, $dec, $rdec),
+                    (Kind::UInt, 2) => go!(u16, $f, $dec, $rdec),
+                    (Kind::Int, 4) => go!(i32, $f, $dec, $rdec),
+                    (Kind::UInt, 4) => go!(u32, $f, $dec, $rdec),
+                    (Kind::Int, 8) => go!(i64, $f, $dec, $rdec),
+                    (Kind::UInt, 8) => go!(u64, $f, $dec, $rdec),
                     _ => false,
                 }
             };
         }
         match dt.itemsize() {
-            4 => by_astype!(f32, decode_to_f32),
-            8 => by_astype!(f64, decode_f64),
+            4 => by_astype!(f32, decode_to_f32, decode_to_f32_recip),
+            8 => by_astype!(f64, decode_f64, decode_f64_recip),
             _ => false,
         }
     }

@@ -4,7 +4,7 @@
 use crate::codec::{check_limit, check_output_size, Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use chunkcodec_kernels::shuffle::{shuffle, unshuffle};
+use chunkcodec_kernels::shuffle::{shuffle_to_vec, unshuffle, unshuffle_to_vec};
 use serde_json::{json, Value};
 
 /// numcodecs' `Shuffle(elementsize)`.
@@ -59,9 +59,7 @@ impl Codec for Shuffle {
 
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         self.check_len(input.len())?;
-        let mut out = vec![0u8; input.len()];
-        shuffle(self.elementsize, input, &mut out);
-        Ok(out)
+        Ok(shuffle_to_vec(self.elementsize, input))
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
@@ -76,9 +74,7 @@ impl Codec for Shuffle {
                 ),
             )
         })?;
-        let mut out = vec![0u8; input.len()];
-        unshuffle(self.elementsize, input, &mut out);
-        Ok(out)
+        Ok(unshuffle_to_vec(self.elementsize, input))
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
