@@ -1,6 +1,7 @@
 //! AVX2: two 16-byte lanes.
 
 use super::{Pshufb, Vector};
+use crate::shuffle::{with_plane_ptrs, Planes, Strided};
 use core::arch::x86_64::*;
 
 #[derive(Clone, Copy)]
@@ -155,13 +156,39 @@ pub(crate) fn unshuffle_strided(
     stride: usize,
     dst: &mut [u8],
 ) {
+    super::check_streams(es, count, dst.len(), src.len(), stride);
+    let p = Strided {
+        base: src.as_ptr(),
+        stride,
+    };
+    // SAFETY: AVX2 is enabled here; check_streams has checked that stream j < es,
+    // src[j * stride..][..count], lies inside src.
+    unsafe { unshuffle_from(es, count, p, dst) }
+}
+
+/// AVX2 unshuffle of `count` elements from byte planes at independent addresses.
+#[target_feature(enable = "avx2")]
+pub(crate) fn unshuffle_planes(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    with_plane_ptrs(count, planes, |p| {
+        // SAFETY: the enclosing function runs on AVX2 CPUs only; with_plane_ptrs has checked
+        // that every plane has count bytes.
+        unsafe { unshuffle_from(planes.len(), count, p, dst) }
+    })
+}
+
+/// AVX2 unshuffle of `count` elements from `p`'s planes.
+///
+/// # Safety
+/// The CPU must support AVX2; each plane `j < es` of `p` must have `count` readable bytes.
+#[target_feature(enable = "avx2")]
+unsafe fn unshuffle_from<P: Planes>(es: usize, count: usize, p: P, dst: &mut [u8]) {
     match es {
-        // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX2 CPUs.
-        2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V256>(es, count, src, stride, dst) },
+        // SAFETY: AVX2 is enabled here; the plane contract is forwarded.
+        2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V256, P>(es, count, p, dst) },
         // SAFETY: as above.
-        3 | 5 | 6 | 7 => unsafe { super::unshuffle_gather::<V256>(es, count, src, stride, dst) },
+        3 | 5 | 6 | 7 => unsafe { super::unshuffle_gather::<V256, P>(es, count, p, dst) },
         // SAFETY: as above.
-        _ => unsafe { super::unshuffle_tiled_any::<V256>(es, count, src, stride, dst) },
+        _ => unsafe { super::unshuffle_tiled_any::<V256, P>(es, count, p, dst) },
     }
 }
 
