@@ -187,8 +187,19 @@ fn run_unshuffle_planes(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     let es = es.max(1);
     let n = s.len() / es;
     let body = n * es;
-    let planes: Vec<&[u8]> = (0..es).map(|j| &s[j * n..(j + 1) * n]).collect();
-    shuffle::unshuffle_planes_with(isa, &planes, &mut d[..body]);
+    // A stack array up to 64 planes, so that the timing has no allocation in it.
+    let mut small: [&[u8]; 64] = [&[]; 64];
+    let heap: Vec<&[u8]>;
+    let planes: &[&[u8]] = if es <= small.len() {
+        for (j, p) in small.iter_mut().take(es).enumerate() {
+            *p = &s[j * n..(j + 1) * n];
+        }
+        &small[..es]
+    } else {
+        heap = (0..es).map(|j| &s[j * n..(j + 1) * n]).collect();
+        &heap
+    };
+    shuffle::unshuffle_planes_with(isa, planes, &mut d[..body]);
     d[body..].copy_from_slice(&s[body..]);
 }
 
