@@ -158,6 +158,9 @@ pub struct Kernels {
     pub(crate) shuffle: fn(usize, usize, &[u8], &mut [u8], usize),
     /// `(es, count, src, stride, dst)`: the inverse.
     pub(crate) unshuffle: fn(usize, usize, &[u8], usize, &mut [u8]),
+    /// `(count, planes, dst)`: the inverse from `planes.len()` planes of at least `count` bytes
+    /// each, at independent addresses (at most 256 planes).
+    pub(crate) unshuffle_planes: fn(usize, &[&[u8]], &mut [u8]),
     /// 8x8 bit transpose of every word.
     pub(crate) bit_transpose: fn(&mut [u64]),
     /// `(w, plane, rows, stride)`: bit rows of a byte plane of `8 * w` bytes, and
@@ -171,6 +174,7 @@ pub struct Kernels {
 static SCALAR: Kernels = Kernels {
     shuffle: crate::shuffle::shuffle_tail_from0,
     unshuffle: crate::shuffle::unshuffle_tail_from0,
+    unshuffle_planes: crate::shuffle::unshuffle_planes_tail_from0,
     bit_transpose: crate::bitshuffle::bit_transpose_scalar,
     bit_rows: None,
     delta: &crate::delta::SCALAR,
@@ -184,6 +188,7 @@ mod x86_tables {
     pub(super) static SSE2: Kernels = Kernels {
         shuffle: sse2::shuffle_strided,
         unshuffle: sse2::unshuffle_strided,
+        unshuffle_planes: sse2::unshuffle_planes,
         bit_transpose: sse2::bit_transpose,
         bit_rows: Some(BitRows {
             rows: sse2::bit_rows,
@@ -200,6 +205,10 @@ mod x86_tables {
         // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
         unsafe { avx2::unshuffle_strided(es, count, src, stride, dst) }
     }
+    fn unshuffle_planes_avx2(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
+        unsafe { avx2::unshuffle_planes(count, planes, dst) }
+    }
     fn bit_transpose_avx2(w: &mut [u64]) {
         // SAFETY: this table is only returned by `table` after Isa::Avx2.is_available().
         unsafe { avx2::bit_transpose(w) }
@@ -215,6 +224,7 @@ mod x86_tables {
     pub(super) static AVX2: Kernels = Kernels {
         shuffle: shuffle_avx2,
         unshuffle: unshuffle_avx2,
+        unshuffle_planes: unshuffle_planes_avx2,
         bit_transpose: bit_transpose_avx2,
         bit_rows: Some(BitRows {
             rows: bit_rows_avx2,
@@ -231,6 +241,10 @@ mod x86_tables {
         // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
         unsafe { avx512::unshuffle_strided(es, count, src, stride, dst) }
     }
+    fn unshuffle_planes_avx512(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+        // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
+        unsafe { avx512::unshuffle_planes(count, planes, dst) }
+    }
     fn bit_transpose_avx512(w: &mut [u64]) {
         // SAFETY: this table is only returned by `table` after Isa::Avx512.is_available().
         unsafe { avx512::bit_transpose(w) }
@@ -246,6 +260,7 @@ mod x86_tables {
     pub(super) static AVX512: Kernels = Kernels {
         shuffle: shuffle_avx512,
         unshuffle: unshuffle_avx512,
+        unshuffle_planes: unshuffle_planes_avx512,
         bit_transpose: bit_transpose_avx512,
         bit_rows: Some(BitRows {
             rows: bit_rows_avx512,
@@ -263,6 +278,7 @@ mod arm_tables {
     pub(super) static NEON: Kernels = Kernels {
         shuffle: neon::shuffle_strided,
         unshuffle: neon::unshuffle_strided,
+        unshuffle_planes: neon::unshuffle_planes,
         bit_transpose: neon::bit_transpose,
         bit_rows: None,
         delta: &neon::DELTA,

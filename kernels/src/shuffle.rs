@@ -5,6 +5,10 @@
 //! `len % n` bytes are copied unchanged to the end of `dst` (Blosc's rule; numcodecs never has
 //! a remainder). `unshuffle` is the inverse. An element size of 0 or 1 is a plain copy.
 //!
+//! [`unshuffle_planes`] is [`unshuffle`] with the byte planes at independent addresses (a Blosc
+//! block whose streams are partly stored raw in the frame and partly decoded elsewhere); it
+//! runs the same kernels, which read plane `j` from a start address per plane ([`Planes`]).
+//!
 //! [`shuffle`] / [`unshuffle`] run the active ISA's kernel (see [`crate::dispatch`]);
 //! [`shuffle_with`] / [`unshuffle_with`] run a given ISA's. Every path writes exactly the
 //! bytes of [`shuffle_scalar`] / [`unshuffle_scalar`], the reference. Vector paths: dedicated
@@ -51,6 +55,83 @@ pub fn unshuffle_to_vec(elementsize: usize, src: &[u8]) -> Vec<u8> {
     // SAFETY: as in `shuffle_to_vec`: `unshuffle` writes every destination byte and never
     // reads one.
     unsafe { crate::copy::new_vec_with(src.len(), |dst| unshuffle(elementsize, src, dst)) }
+/// Unshuffle of byte planes at independent addresses: with `es = planes.len()` and
+/// `n = dst.len() / es`, writes `dst[i * es + j] = planes[j][i]` for every `i < n`, `j < es`
+/// (byte `j` of element `i`). The same bytes as [`unshuffle`] of the planes laid end to end:
+/// `unshuffle(es, &planes.concat(), dst)`.
+///
+/// Runs the active ISA's unshuffle kernel (the same code as [`unshuffle`], reading each plane
+/// from its own address) for up to 256 planes; more planes go to the scalar loop.
+///
+/// # Panics
+/// If `planes` is empty (unless `dst` is too), `dst.len()` is not a multiple of `planes.len()`,
+/// or a plane's length is not `dst.len() / planes.len()`.
+pub fn unshuffle_planes(planes: &[&[u8]], dst: &mut [u8]) {
+    let count = check_planes(planes, dst.len());
+    if dst.len() < SMALL || planes.len() > MAX_PLANES {
+        return unshuffle_planes_scalar(planes, dst);
+    }
+    run_unshuffle_planes(dispatch::active().unshuffle_planes, count, planes, dst);
+}
+
+/// [`unshuffle_planes`] on the given ISA's path (no small-input shortcut).
+///
+/// # Panics
+/// As [`unshuffle_planes`], or if `isa` is not available on this CPU.
+pub fn unshuffle_planes_with(isa: Isa, planes: &[&[u8]], dst: &mut [u8]) {
+    let count = check_planes(planes, dst.len());
+    let table = dispatch::table(isa);
+    if planes.len() > MAX_PLANES {
+        return unshuffle_planes_scalar(planes, dst);
+    }
+    run_unshuffle_planes(table.unshuffle_planes, count, planes, dst);
+}
+
+/// Scalar reference for [`unshuffle_planes`].
+///
+/// # Panics
+/// As [`unshuffle_planes`].
+pub fn unshuffle_planes_scalar(planes: &[&[u8]], dst: &mut [u8]) {
+    let count = check_planes(planes, dst.len());
+    if count == 0 {
+        return;
+    }
+    for (i, elem) in dst.chunks_exact_mut(planes.len()).enumerate() {
+        for (b, plane) in elem.iter_mut().zip(planes) {
+            *b = plane[i];
+        }
+    }
+}
+
+/// The most planes the vector paths take (their plane-address array lives on the stack; Blosc
+/// element sizes stop at 255).
+const MAX_PLANES: usize = 256;
+
+/// Checks the [`unshuffle_planes`] layout and returns the plane length.
+fn check_planes(planes: &[&[u8]], len: usize) -> usize {
+    if planes.is_empty() {
+        assert!(len == 0, "unshuffle_planes: no planes for {len} bytes");
+        return 0;
+    }
+    assert!(
+        len.is_multiple_of(planes.len()),
+        "unshuffle_planes: {len} bytes are not a whole number of {}-byte elements",
+        planes.len()
+    );
+    let count = len / planes.len();
+    assert!(
+        planes.iter().all(|p| p.len() == count),
+        "unshuffle_planes: every plane must have {count} bytes"
+    );
+    count
+}
+
+fn run_unshuffle_planes(f: UnshufflePlanesFn, count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    match planes {
+        [] => {}
+        [one] => dst.copy_from_slice(one),
+        _ => f(count, planes, dst),
+    }
 }
 
 /// [`shuffle`] on the given ISA's path (no small-input shortcut, so tests reach the vector
@@ -72,6 +153,7 @@ pub fn unshuffle_with(isa: Isa, elementsize: usize, src: &[u8], dst: &mut [u8]) 
 
 type ShuffleFn = fn(usize, usize, &[u8], &mut [u8], usize);
 type UnshuffleFn = fn(usize, usize, &[u8], usize, &mut [u8]);
+type UnshufflePlanesFn = fn(usize, &[&[u8]], &mut [u8]);
 
 fn run_shuffle(f: ShuffleFn, es: usize, src: &[u8], dst: &mut [u8]) {
     assert_eq!(src.len(), dst.len(), "shuffle: src and dst lengths differ");
@@ -176,6 +258,131 @@ pub(crate) fn unshuffle_tail(
     for (i, elem) in elems.chunks_exact_mut(es).enumerate() {
         for (j, b) in elem.iter_mut().enumerate() {
             *b = src[j * stride + from + i];
+        }
+    }
+}
+
+/// Where the byte planes of an unshuffle start: plane `j` (byte `j` of every element) at
+/// `plane(j)`. The vector kernels are written over this trait, so one algorithm serves planes
+/// laid out `stride` apart ([`Strided`]: [`unshuffle`]) and planes anywhere ([`PlanePtrs`]:
+/// [`unshuffle_planes`]).
+///
+/// Constructors do not check anything: whoever hands a value to a kernel guarantees that each
+/// plane `j < es` has `count` readable bytes at `plane(j)` (the kernels' safety contract).
+pub(crate) trait Planes: Copy {
+    /// Start of plane `j`.
+    ///
+    /// # Safety
+    /// `j` must be below the number of planes.
+    unsafe fn plane(self, j: usize) -> *const u8;
+    /// Whether every plane starts at the same address modulo 2 KiB, so that the planes fall
+    /// into at most two L1 sets and the tiled kernels read them through a staging buffer.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn aliased(self) -> bool;
+}
+
+/// Planes `stride` bytes apart from `base`.
+#[derive(Clone, Copy)]
+pub(crate) struct Strided {
+    pub(crate) base: *const u8,
+    pub(crate) stride: usize,
+}
+
+impl Planes for Strided {
+    #[inline(always)]
+    unsafe fn plane(self, j: usize) -> *const u8 {
+        self.base.wrapping_add(j * self.stride)
+    }
+    #[inline(always)]
+    fn aliased(self) -> bool {
+        self.stride.is_multiple_of(2048)
+    }
+}
+
+/// Planes at the addresses of a pointer array (one per plane).
+#[derive(Clone, Copy)]
+pub(crate) struct PlanePtrs<'a> {
+    ptrs: &'a [*const u8],
+}
+
+impl Planes for PlanePtrs<'_> {
+    #[inline(always)]
+    unsafe fn plane(self, j: usize) -> *const u8 {
+        // SAFETY: the caller guarantees j < the number of planes, the array's length.
+        unsafe { *self.ptrs.get_unchecked(j) }
+    }
+    fn aliased(self) -> bool {
+        let first = self.ptrs.first().map_or(0, |p| *p as usize);
+        self.ptrs
+            .iter()
+            .all(|p| (*p as usize).wrapping_sub(first).is_multiple_of(2048))
+    }
+}
+
+/// Runs `f` on the start addresses of `planes` (at most [`MAX_PLANES`]) after checking that
+/// each has at least `count` bytes, which is what `f`'s kernels may then read.
+///
+/// # Panics
+/// If a plane is shorter than `count` or there are more than [`MAX_PLANES`] planes.
+#[inline(always)]
+pub(crate) fn with_plane_ptrs<R>(
+    count: usize,
+    planes: &[&[u8]],
+    f: impl FnOnce(PlanePtrs<'_>) -> R,
+) -> R {
+    assert!(
+        planes.iter().all(|p| p.len() >= count),
+        "unshuffle_planes: plane shorter than the element count"
+    );
+    let mut small = [core::ptr::null::<u8>(); 16];
+    let mut big;
+    let ptrs: &mut [*const u8] = if planes.len() <= small.len() {
+        &mut small[..planes.len()]
+    } else {
+        assert!(
+            planes.len() <= MAX_PLANES,
+            "unshuffle_planes: too many planes"
+        );
+        big = [core::ptr::null::<u8>(); MAX_PLANES];
+        &mut big[..planes.len()]
+    };
+    for (p, plane) in ptrs.iter_mut().zip(planes) {
+        *p = plane.as_ptr();
+    }
+    f(PlanePtrs { ptrs })
+}
+
+/// Scalar unshuffle of elements `from..count` from `p`'s planes.
+///
+/// # Safety
+/// Each plane `j < es` of `p` must have `count` readable bytes, and `dst` must hold `count * es`
+/// bytes (checked: panics otherwise).
+#[inline]
+pub(crate) unsafe fn unshuffle_tail_planes<P: Planes>(
+    es: usize,
+    count: usize,
+    from: usize,
+    p: P,
+    dst: &mut [u8],
+) {
+    if from >= count {
+        return;
+    }
+    let elems = &mut dst[from * es..count * es];
+    for (i, elem) in elems.chunks_exact_mut(es).enumerate() {
+        for (j, b) in elem.iter_mut().enumerate() {
+            // SAFETY: j < es and from + i < count: inside plane j (the caller's contract).
+            *b = unsafe { *p.plane(j).add(from + i) };
+        }
+    }
+}
+
+/// The scalar table's [`unshuffle_planes`] entry.
+pub(crate) fn unshuffle_planes_tail_from0(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    let es = planes.len();
+    for (i, elem) in dst[..count * es].chunks_exact_mut(es).enumerate() {
+        for (b, plane) in elem.iter_mut().zip(planes) {
+            *b = plane[i];
         }
     }
 }
@@ -342,6 +549,126 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `unshuffle_planes_with(isa, ..)` on planes copied out of `shuffle_scalar`'s output to
+    /// the given offsets of separate buffers (`None`: one buffer, planes `gap` bytes apart
+    /// starting at offset 5), into a dirty destination whose surroundings must stay untouched.
+    fn check_planes(isa: Isa, es: usize, count: usize, layout: &[usize], gap: Option<usize>) {
+        let src = pattern(es * count, (es * 31 + count) as u32);
+        let mut shuffled = vec![0u8; src.len()];
+        shuffle_scalar(es, &src, &mut shuffled);
+        let stream = |j: usize| &shuffled[j * count..(j + 1) * count];
+        let mut bufs: Vec<Vec<u8>> = Vec::new();
+        let planes: Vec<&[u8]>;
+        let one;
+        if let Some(gap) = gap {
+            let mut b = vec![0xeeu8; 5 + es * gap];
+            for j in 0..es {
+                b[5 + j * gap..][..count].copy_from_slice(stream(j));
+            }
+            one = b;
+            planes = (0..es).map(|j| &one[5 + j * gap..][..count]).collect();
+        } else {
+            for j in 0..es {
+                let off = layout[j % layout.len()];
+                let mut b = vec![0xeeu8; off + count + 16];
+                b[off..off + count].copy_from_slice(stream(j));
+                bufs.push(b);
+            }
+            planes = bufs
+                .iter()
+                .enumerate()
+                .map(|(j, b)| &b[layout[j % layout.len()]..][..count])
+                .collect();
+        }
+        let mut want = vec![0u8; src.len()];
+        unshuffle_planes_scalar(&planes, &mut want);
+        assert_eq!(want, src, "scalar unshuffle_planes es {es} count {count}");
+        let off = (es + count) % 61;
+        let mut got = vec![0x5au8; off + src.len() + 64];
+        unshuffle_planes_with(isa, &planes, &mut got[off..off + src.len()]);
+        assert_eq!(
+            &got[off..off + src.len()],
+            &src[..],
+            "unshuffle_planes {isa} es {es} count {count} layout {layout:?} gap {gap:?}"
+        );
+        assert!(
+            got[..off].iter().all(|&b| b == 0x5a)
+                && got[off + src.len()..].iter().all(|&b| b == 0x5a),
+            "unshuffle_planes {isa} es {es} count {count}: wrote outside dst"
+        );
+    }
+
+    /// Plane start offsets: independent misalignments per plane.
+    const LAYOUTS: [&[usize]; 3] = [&[0], &[3, 17, 40, 1, 63, 32, 9], &[31, 0, 15, 48, 7]];
+
+    #[test]
+    fn planes_match_scalar_on_every_isa() {
+        let counts = (0..=70).chain([
+            95, 96, 97, 127, 128, 129, 191, 192, 193, 255, 256, 257, 300, 513,
+        ]);
+        let counts: Vec<usize> = counts.collect();
+        for isa in Isa::available() {
+            for es in sizes().chain([100, 200, 255]) {
+                for (k, &count) in counts.iter().enumerate() {
+                    if es > 64 && k % 5 != 0 {
+                        continue;
+                    }
+                    check_planes(isa, es, count, LAYOUTS[k % LAYOUTS.len()], None);
+                }
+            }
+        }
+    }
+
+    /// Planes in one buffer, a multiple of 2 KiB apart (the tiled kernels' staged path for
+    /// es >= 16) or not; and more planes than the vector paths take (scalar fallback).
+    #[test]
+    fn planes_match_scalar_in_aliased_and_wide_layouts() {
+        for isa in Isa::available() {
+            for es in sizes().chain([255]) {
+                for count in [300, 2048, 2051] {
+                    check_planes(isa, es, count, &[0], Some(4096));
+                    check_planes(isa, es, count, &[0], Some(count + 3));
+                }
+            }
+            check_planes(isa, 257, 70, LAYOUTS[1], None);
+            check_planes(isa, 300, 3, LAYOUTS[2], None);
+        }
+    }
+
+    #[test]
+    fn planes_public_entry_and_edge_cases() {
+        // The active ISA, small and large inputs, one plane, no planes.
+        for es in [1, 2, 3, 4, 8, 12, 16, 17, 40] {
+            for count in [0, 1, 5, 31, 32, 1000] {
+                let src = pattern(es * count, 9);
+                let mut sh = vec![0u8; src.len()];
+                shuffle_scalar(es, &src, &mut sh);
+                let planes: Vec<&[u8]> = sh.chunks(count.max(1)).take(es).collect();
+                let planes = if count == 0 {
+                    vec![&[][..]; es]
+                } else {
+                    planes
+                };
+                let mut got = vec![0u8; src.len()];
+                unshuffle_planes(&planes, &mut got);
+                assert_eq!(got, src, "es {es} count {count}");
+            }
+        }
+        unshuffle_planes(&[], &mut []);
+    }
+
+    #[test]
+    #[should_panic(expected = "every plane must have")]
+    fn planes_of_unequal_length_panic() {
+        unshuffle_planes(&[&[1, 2], &[3]], &mut [0; 4]);
+    }
+
+    #[test]
+    #[should_panic(expected = "not a whole number")]
+    fn planes_with_partial_element_panic() {
+        unshuffle_planes(&[&[1, 2], &[3, 4]], &mut [0; 5]);
     }
 
     proptest! {

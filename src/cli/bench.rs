@@ -180,6 +180,29 @@ fn run_bitround(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     }
 }
 
+/// `unshuffle_planes` on the planes `unshuffle` reads (plane `j` at `src[j * n..]`, one
+/// pointer per plane instead of a stride); the trailing `len % es` bytes are copied as
+/// `unshuffle` does.
+fn run_unshuffle_planes(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
+    let es = es.max(1);
+    let n = s.len() / es;
+    let body = n * es;
+    // A stack array up to 64 planes, so that the timing has no allocation in it.
+    let mut small: [&[u8]; 64] = [&[]; 64];
+    let heap: Vec<&[u8]>;
+    let planes: &[&[u8]] = if es <= small.len() {
+        for (j, p) in small.iter_mut().take(es).enumerate() {
+            *p = &s[j * n..(j + 1) * n];
+        }
+        &small[..es]
+    } else {
+        heap = (0..es).map(|j| &s[j * n..(j + 1) * n]).collect();
+        &heap
+    };
+    shuffle::unshuffle_planes_with(isa, planes, &mut d[..body]);
+    d[body..].copy_from_slice(&s[body..]);
+}
+
 fn kernels() -> Vec<Kernel> {
     const SHUF: &[usize] = &[2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32];
     const SHUF_Q: &[usize] = &[2, 3, 4, 8, 16, 24];
@@ -214,6 +237,15 @@ fn kernels() -> Vec<Kernel> {
             quick: SHUF_Q,
             run: shuffle::unshuffle_with,
             peer: Some(Blosc2Filter::Unshuffle),
+            groups_of_8: false,
+            floats: false,
+        },
+        Kernel {
+            name: "unshuffle_planes",
+            elementsizes: SHUF,
+            quick: SHUF_Q,
+            run: run_unshuffle_planes,
+            peer: None,
             groups_of_8: false,
             floats: false,
         },

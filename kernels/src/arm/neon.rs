@@ -15,7 +15,7 @@
 
 use crate::bitshuffle::transpose8x8;
 use crate::delta::{decode_scalar_int, encode_float, encode_vec_int, DeltaKernels};
-use crate::shuffle::{shuffle_tail, unshuffle_tail};
+use crate::shuffle::{shuffle_tail, unshuffle_tail_planes, with_plane_ptrs, Planes, Strided};
 use core::arch::aarch64::*;
 
 /// Checks the stream layout of the strided kernels: `elems` holds `count` elements of `es`
@@ -43,6 +43,17 @@ fn check_streams(es: usize, count: usize, elems: usize, streams: usize, stride: 
     );
 }
 
+/// Checks the element side of the unshuffle kernels: `dst` holds `count` elements of `es`
+/// bytes (the plane side is the [`Planes`] value's contract).
+#[inline(always)]
+fn check_elems(es: usize, count: usize, elems: usize) {
+    assert!(es >= 2, "shuffle kernels: elementsize must be >= 2");
+    assert!(
+        count.checked_mul(es).is_some_and(|n| elems >= n),
+        "shuffle kernels: element buffer too short"
+    );
+}
+
 /// NEON shuffle of `count` elements of `es` bytes into streams `stride` apart (the table
 /// entry).
 pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
@@ -60,9 +71,25 @@ pub(crate) fn unshuffle_strided(
     stride: usize,
     dst: &mut [u8],
 ) {
+    check_streams(es, count, dst.len(), src.len(), stride);
+    let pl = Strided {
+        base: src.as_ptr(),
+        stride,
+    };
     // SAFETY: this module is only compiled with NEON in the target baseline (lib.rs: cfg
-    // target_feature = "neon"), so every CPU running this code has it.
-    unsafe { unshuffle_neon(es, count, src, stride, dst) }
+    // target_feature = "neon"), so every CPU running this code has it; check_streams has
+    // checked that stream j < es, src[j * stride..][..count], lies inside src.
+    unsafe { unshuffle_neon(es, count, pl, dst) }
+}
+
+/// NEON unshuffle of `count` elements from byte planes at independent addresses (the table
+/// entry).
+pub(crate) fn unshuffle_planes(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    with_plane_ptrs(count, planes, |pl| {
+        // SAFETY: NEON is in the target baseline (as above); with_plane_ptrs has checked that
+        // every plane has count bytes.
+        unsafe { unshuffle_neon(planes.len(), count, pl, dst) }
+    })
 }
 
 /// 8x8 bit transpose of every word (the table entry; see [`bit_transpose_neon`]).
@@ -91,30 +118,39 @@ fn shuffle_neon(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usi
     shuffle_tail(es, count, done, src, dst, stride);
 }
 
+/// # Safety
+/// Each plane `j < es` of `pl` must have `count` readable bytes.
 #[target_feature(enable = "neon")]
-fn unshuffle_neon(es: usize, count: usize, src: &[u8], stride: usize, dst: &mut [u8]) {
+unsafe fn unshuffle_neon<P: Planes>(es: usize, count: usize, pl: P, dst: &mut [u8]) {
     macro_rules! tbl {
         ($($n:literal)*) => {
-            match es {
-                2 => unshuffle2(count, src, stride, dst),
-                3 => unshuffle3(count, src, stride, dst),
-                4 => unshuffle4(count, src, stride, dst),
-                8 => unshuffle8(count, src, stride, dst),
-                16 => unshuffle16(count, src, stride, dst),
-                $($n => unshuffle_tbl::<$n>(count, src, stride, dst),)*
-                _ => unshuffle_tiles(es, count, src, stride, dst),
+            // SAFETY: the plane contract is forwarded to each kernel.
+            unsafe {
+                match es {
+                    2 => unshuffle2(count, pl, dst),
+                    3 => unshuffle3(count, pl, dst),
+                    4 => unshuffle4(count, pl, dst),
+                    8 => unshuffle8(count, pl, dst),
+                    16 => unshuffle16(count, pl, dst),
+                    $($n => unshuffle_tbl::<P, $n>(count, pl, dst),)*
+                    _ => unshuffle_tiles(es, count, pl, dst),
+                }
             }
         };
     }
     let done = tbl!(5 6 7 9 10 11 12 13 14 15);
-    unshuffle_tail(es, count, done, src, stride, dst);
+    // SAFETY: as above; the kernels checked that dst holds count * es bytes.
+    unsafe { unshuffle_tail_planes(es, count, done, pl, dst) };
 }
 
-// Every kernel below checks its arguments with `check_streams` first, then handles elements
-// `i..i + 16` per step with `i + 16 <= count`: reading or writing those elements touches bytes
-// below `(i + 16) * es <= count * es <= elems.len()`, and stream `j < es` at
-// `j * stride + i .. + 16` ends by `(es - 1) * stride + count <= streams.len()`. The kernels
-// return the number of elements done; the caller runs the scalar tail.
+// Every kernel below checks its arguments with `check_streams` (shuffle) or `check_elems`
+// (unshuffle, whose planes come with the `Planes` contract: `count` readable bytes each) first,
+// then handles elements `i..i + 16` per step with `i + 16 <= count`: reading or writing those
+// elements touches bytes below `(i + 16) * es <= count * es <= elems.len()`, and stream
+// `j < es` at `j * stride + i .. + 16` (or plane `j` at `i .. i + 16`) ends by
+// `(es - 1) * stride + count <= streams.len()` (or `count`). The kernels return the number of
+// elements done; the caller runs the scalar tail. The unshuffle kernels are `unsafe`: their
+// caller guarantees the plane contract.
 
 #[target_feature(enable = "neon")]
 fn shuffle2(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
@@ -134,14 +170,14 @@ fn shuffle2(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 }
 
 #[target_feature(enable = "neon")]
-fn unshuffle2(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(2, count, dst.len(), src.len(), stride);
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+unsafe fn unshuffle2<P: Planes>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(2, count, dst.len());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         // SAFETY: reads streams 0 and 1 at i .. i+16, writes dst[2i .. 2(i+16)] (see above).
         unsafe {
-            let v = uint8x16x2_t(vld1q_u8(s.add(i)), vld1q_u8(s.add(stride + i)));
+            let v = uint8x16x2_t(vld1q_u8(pl.plane(0).add(i)), vld1q_u8(pl.plane(1).add(i)));
             vst2q_u8(d.add(2 * i), v);
         }
         i += 16;
@@ -168,17 +204,17 @@ fn shuffle3(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 }
 
 #[target_feature(enable = "neon")]
-fn unshuffle3(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(3, count, dst.len(), src.len(), stride);
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+unsafe fn unshuffle3<P: Planes>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(3, count, dst.len());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         // SAFETY: reads streams 0..3 at i .. i+16, writes dst[3i .. 3(i+16)] (see above).
         unsafe {
             let v = uint8x16x3_t(
-                vld1q_u8(s.add(i)),
-                vld1q_u8(s.add(stride + i)),
-                vld1q_u8(s.add(2 * stride + i)),
+                vld1q_u8(pl.plane(0).add(i)),
+                vld1q_u8(pl.plane(1).add(i)),
+                vld1q_u8(pl.plane(2).add(i)),
             );
             vst3q_u8(d.add(3 * i), v);
         }
@@ -207,18 +243,18 @@ fn shuffle4(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 }
 
 #[target_feature(enable = "neon")]
-fn unshuffle4(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(4, count, dst.len(), src.len(), stride);
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+unsafe fn unshuffle4<P: Planes>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(4, count, dst.len());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         // SAFETY: reads streams 0..4 at i .. i+16, writes dst[4i .. 4(i+16)] (see above).
         unsafe {
             let v = uint8x16x4_t(
-                vld1q_u8(s.add(i)),
-                vld1q_u8(s.add(stride + i)),
-                vld1q_u8(s.add(2 * stride + i)),
-                vld1q_u8(s.add(3 * stride + i)),
+                vld1q_u8(pl.plane(0).add(i)),
+                vld1q_u8(pl.plane(1).add(i)),
+                vld1q_u8(pl.plane(2).add(i)),
+                vld1q_u8(pl.plane(3).add(i)),
             );
             vst4q_u8(d.add(4 * i), v);
         }
@@ -295,14 +331,14 @@ fn shuffle8(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 }
 
 #[target_feature(enable = "neon")]
-fn unshuffle8(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(8, count, dst.len(), src.len(), stride);
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+unsafe fn unshuffle8<P: Planes>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(8, count, dst.len());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         // SAFETY: reads streams 0..8 at i .. i+16, writes dst[8i .. 8(i+16)] (see above).
         unsafe {
-            let r: [uint8x16_t; 8] = core::array::from_fn(|j| vld1q_u8(s.add(j * stride + i)));
+            let r: [uint8x16_t; 8] = core::array::from_fn(|j| vld1q_u8(pl.plane(j).add(i)));
             store_planes8(&r, d.add(8 * i));
         }
         i += 16;
@@ -353,9 +389,9 @@ fn shuffle16(count: usize, src: &[u8], dst: &mut [u8], stride: usize) -> usize {
 }
 
 #[target_feature(enable = "neon")]
-fn unshuffle16(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(16, count, dst.len(), src.len(), stride);
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+unsafe fn unshuffle16<P: Planes>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(16, count, dst.len());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         let z = vdupq_n_u8(0);
@@ -364,10 +400,10 @@ fn unshuffle16(count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize
             // SAFETY: reads streams k, 4+k, 8+k, 12+k (all < 16) at i .. i+16 (see above).
             let (p, q, r, t) = unsafe {
                 (
-                    vld1q_u8(s.add(k * stride + i)),
-                    vld1q_u8(s.add((4 + k) * stride + i)),
-                    vld1q_u8(s.add((8 + k) * stride + i)),
-                    vld1q_u8(s.add((12 + k) * stride + i)),
+                    vld1q_u8(pl.plane(k).add(i)),
+                    vld1q_u8(pl.plane(4 + k).add(i)),
+                    vld1q_u8(pl.plane(8 + k).add(i)),
+                    vld1q_u8(pl.plane(12 + k).add(i)),
                 )
             };
             let x1 = vzip1q_u8(p, r);
@@ -451,25 +487,19 @@ fn shuffle_tbl<const ES: usize>(count: usize, src: &[u8], dst: &mut [u8], stride
 /// `16 j`); byte `q = 16 v + p` of the output is element `q / ES`, byte `q % ES`.
 #[inline]
 #[target_feature(enable = "neon")]
-fn unshuffle_tbl<const ES: usize>(
-    count: usize,
-    src: &[u8],
-    stride: usize,
-    dst: &mut [u8],
-) -> usize {
-    check_streams(ES, count, dst.len(), src.len(), stride);
+unsafe fn unshuffle_tbl<P: Planes, const ES: usize>(count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(ES, count, dst.len());
     let idx: [uint8x16_t; ES] = core::array::from_fn(|v| {
         indices(|p| {
             let q = 16 * v + p;
             16 * (q % ES) + q / ES
         })
     });
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
-        // SAFETY: reads stream j < ES at i .. i+16 (see above).
-        let x: [uint8x16_t; ES] =
-            core::array::from_fn(|j| unsafe { vld1q_u8(s.add(j * stride + i)) });
+        // SAFETY: reads plane j < ES at i .. i+16 (see above).
+        let x: [uint8x16_t; ES] = core::array::from_fn(|j| unsafe { vld1q_u8(pl.plane(j).add(i)) });
         for (v, ix) in idx.iter().enumerate() {
             // SAFETY: writes dst[ES*i + 16v ..+16], inside dst[ES*i .. ES*(i+16)].
             unsafe { vst1q_u8(d.add(ES * i + 16 * v), lookup(&x, *ix)) };
@@ -533,19 +563,19 @@ fn shuffle_tiles(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: us
 
 /// Inverse of [`shuffle_tiles`].
 #[target_feature(enable = "neon")]
-fn unshuffle_tiles(es: usize, count: usize, src: &[u8], stride: usize, dst: &mut [u8]) -> usize {
-    check_streams(es, count, dst.len(), src.len(), stride);
+unsafe fn unshuffle_tiles<P: Planes>(es: usize, count: usize, pl: P, dst: &mut [u8]) -> usize {
+    check_elems(es, count, dst.len());
     assert!(
         es >= 16,
         "column windows need elements of at least 16 bytes"
     );
-    let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+    let d = dst.as_mut_ptr();
     let mut i = 0;
     while i + 16 <= count {
         for c in windows(es) {
             // SAFETY: reads stream c + j < es at i .. i+16 (see above).
             let mut r: [uint8x16_t; 16] =
-                core::array::from_fn(|j| unsafe { vld1q_u8(s.add((c + j) * stride + i)) });
+                core::array::from_fn(|j| unsafe { vld1q_u8(pl.plane(c + j).add(i)) });
             transpose16(&mut r);
             for (k, v) in r.iter().enumerate() {
                 // SAFETY: writes dst[(i+k)*es + c ..+16]; c + 16 <= es, so it ends by
@@ -809,6 +839,10 @@ mod tests {
         assert_eq!(
             k.bit_transpose as *const () as usize,
             bit_transpose as *const () as usize
+        );
+        assert_eq!(
+            k.unshuffle_planes as *const () as usize,
+            unshuffle_planes as *const () as usize
         );
         assert_ne!(
             k.shuffle as *const () as usize,

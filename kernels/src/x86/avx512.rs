@@ -184,6 +184,14 @@ pub(crate) fn unshuffle_strided(
     super::avx2::unshuffle_strided(es, count, src, stride, dst)
 }
 
+/// AVX-512 unshuffle of byte planes at independent addresses: the AVX2 kernel, as
+/// [`unshuffle_strided`].
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) fn unshuffle_planes(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    // avx512f implies avx2, so this call needs no `unsafe`.
+    super::avx2::unshuffle_planes(count, planes, dst)
+}
+
 /// 8x8 bit transpose of each word (AVX-512 codegen of the portable loop).
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn bit_transpose(words: &mut [u64]) {

@@ -1,6 +1,7 @@
 //! SSE2 (the x86-64 baseline): one 16-byte lane, no `pshufb`.
 
 use super::Vector;
+use crate::shuffle::{with_plane_ptrs, Planes, Strided};
 use core::arch::x86_64::*;
 
 #[derive(Clone, Copy)]
@@ -149,11 +150,34 @@ pub(crate) fn unshuffle_strided(
     stride: usize,
     dst: &mut [u8],
 ) {
+    super::check_streams(es, count, dst.len(), src.len(), stride);
+    let p = Strided {
+        base: src.as_ptr(),
+        stride,
+    };
+    // SAFETY: check_streams has checked that stream j < es, src[j * stride..][..count], lies
+    // inside src.
+    unsafe { unshuffle_from(es, count, p, dst) }
+}
+
+/// SSE2 unshuffle of `count` elements from byte planes at independent addresses.
+pub(crate) fn unshuffle_planes(count: usize, planes: &[&[u8]], dst: &mut [u8]) {
+    with_plane_ptrs(count, planes, |p| {
+        // SAFETY: with_plane_ptrs has checked that every plane has count bytes.
+        unsafe { unshuffle_from(planes.len(), count, p, dst) }
+    })
+}
+
+/// SSE2 unshuffle of `count` elements from `p`'s planes.
+///
+/// # Safety
+/// Each plane `j < es` of `p` must have `count` readable bytes.
+unsafe fn unshuffle_from<P: Planes>(es: usize, count: usize, p: P, dst: &mut [u8]) {
     match es {
-        // SAFETY: SSE2 is part of every x86-64 CPU.
-        2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V128>(es, count, src, stride, dst) },
-        // SAFETY: SSE2 is part of every x86-64 CPU.
-        _ => unsafe { super::unshuffle_tiled_any::<V128>(es, count, src, stride, dst) },
+        // SAFETY: SSE2 is part of every x86-64 CPU; the plane contract is forwarded.
+        2 | 4 | 8 => unsafe { super::unshuffle_pow2::<V128, P>(es, count, p, dst) },
+        // SAFETY: as above.
+        _ => unsafe { super::unshuffle_tiled_any::<V128, P>(es, count, p, dst) },
     }
 }
 

@@ -451,3 +451,60 @@ fn parallel_encode_appends_many_runs_in_block_order() {
         }
     }
 }
+
+/// Byte-shuffled split blocks whose planes are partly stored raw (noise bytes) and partly
+/// compressed (constant bytes): the decoder reads the raw planes from the frame in place and
+/// the compressed ones from its buffer; the result must be the input, for every typesize the
+/// kernels special-case, across several blocks and a leftover block, serial and with the
+/// single-block stream parallelism.
+#[test]
+fn raw_and_compressed_planes_decode_in_place() {
+    let mut x = 7u64;
+    let mut noise = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as u8
+    };
+    for typesize in [2usize, 3, 4, 8, 12, 16, 17, 24] {
+        for (n_elems, blocksize) in [
+            (70_001usize, 0usize),
+            (5_000, 4096),
+            (300_000 / typesize, 0),
+        ] {
+            // Even bytes of each element are noise, odd bytes a slow ramp.
+            let data: Vec<u8> = (0..n_elems * typesize + typesize / 2)
+                .map(|k| {
+                    if (k % typesize) % 2 == 0 {
+                        noise()
+                    } else {
+                        (k / 4096) as u8
+                    }
+                })
+                .collect();
+            let c = Blosc::from_config(&json!({
+                "cname": "lz4", "clevel": 5, "shuffle": 1,
+                "typesize": typesize, "blocksize": blocksize,
+            }))
+            .unwrap();
+            let enc = c.encode(&data, DType::U1).unwrap();
+            let h = Header::parse(&enc, usize::MAX).unwrap();
+            assert_eq!(h.typesize, typesize);
+            assert!(!h.memcpyed(), "typesize {typesize}: frame memcpyed");
+            assert_eq!(
+                c.decode(&enc).unwrap(),
+                data,
+                "typesize {typesize} n {n_elems}"
+            );
+            for threads in [1, 2] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let mut out = vec![0u8; data.len()];
+                pool.install(|| c.decode_into(&enc, &mut out)).unwrap();
+                assert_eq!(out, data, "typesize {typesize} threads {threads}");
+            }
+        }
+    }
+}
