@@ -91,6 +91,121 @@ fn array(name: &str) -> Vec<u8> {
     }
 }
 
+/// The LZ4 streams Blosc writes for `data` (lz4, clevel 5, byte shuffle, typesize 4): each
+/// block (c-blosc's automatic size, read back from our frame's header) shuffled and split into
+/// 4 streams, each one liblz4 block at acceleration 5, as `blosc::inner` compresses them.
+fn blosc_lz4_streams(data: &[u8]) -> Vec<(Vec<u8>, usize)> {
+    let frame = get_codec(&json!({"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1}))
+        .unwrap()
+        .encode(data, DType::F4)
+        .unwrap();
+    let blocksize = u32::from_le_bytes(frame[8..12].try_into().unwrap()) as usize;
+    let mut streams = Vec::new();
+    for block in data.chunks(blocksize) {
+        let mut sh = vec![0u8; block.len()];
+        chunkcodec::kernels::shuffle::shuffle(4, block, &mut sh);
+        for s in sh.chunks(block.len() / 4) {
+            let mut c = Vec::new();
+            let n = chunkcodec::ffi::lz4::compress_fast_append(s, &mut c, s.len(), 5);
+            if n > 0 {
+                streams.push((c, s.len()));
+            }
+        }
+    }
+    streams
+}
+
+/// The offset-0 pre-pass the Blosc and lz4 decoders ran before liblz4 until our own decoder
+/// (kept here to time liblz4 + pre-pass, the old decode path).
+fn offset0_prepass(block: &[u8]) -> bool {
+    let run = |mut i: usize, mut n: usize| -> Option<(usize, usize)> {
+        loop {
+            let b = *block.get(i)?;
+            i += 1;
+            n = n.saturating_add(usize::from(b));
+            if b != 255 {
+                return Some((i, n));
+            }
+        }
+    };
+    let mut i = 0usize;
+    while let Some(&token) = block.get(i) {
+        let mut lit = usize::from(token >> 4);
+        i += 1;
+        if lit == 15 {
+            let Some((j, n)) = run(i, lit) else {
+                return true;
+            };
+            (i, lit) = (j, n);
+        }
+        i = i.saturating_add(lit);
+        let Some(off) = block.get(i..i.saturating_add(2)) else {
+            return true;
+        };
+        if off == [0, 0] {
+            return false;
+        }
+        i += 2;
+        if token & 15 == 15 {
+            let Some((j, _)) = run(i, 0) else {
+                return true;
+            };
+            i = j;
+        }
+    }
+    true
+}
+
+/// Our LZ4 block decoder vs liblz4's `LZ4_decompress_safe` (alone and with the offset-0
+/// pre-pass) on the Blosc streams of both arrays (the blosc bench's arrays from
+/// target/blosc-bench/ when `scripts/bench_blosc_peers.py` has written them), in one run. `CHUNKCODEC_BENCH_ONLY=lz4_block`
+/// runs only this group.
+fn bench_lz4_block(c: &mut Criterion, arrays: &[(&str, DType, Vec<u8>)]) {
+    let mut g = c.benchmark_group("lz4_block_decode");
+    g.throughput(Throughput::Bytes(N as u64));
+    for (name, _, data) in arrays {
+        // The blosc bench's arrays (scripts/bench_blosc_peers.py) when present.
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/blosc-bench/{name}.bin"));
+        let data = std::fs::read(path).unwrap_or_else(|_| data.clone());
+        let streams = blosc_lz4_streams(&data);
+        let total: usize = streams.iter().map(|s| s.1).sum();
+        let csize: usize = streams.iter().map(|s| s.0.len()).sum();
+        eprintln!(
+            "lz4_block {name}: {} streams, {total} bytes, ratio {:.3}",
+            streams.len(),
+            total as f64 / csize as f64
+        );
+        let mut out = vec![0u8; streams.iter().map(|s| s.1).max().unwrap_or(0)];
+        g.bench_function(BenchmarkId::new("ours", name), |b| {
+            b.iter(|| {
+                for (s, n) in &streams {
+                    let r = chunkcodec::kernels::lz4::decompress_into(black_box(s), &mut out[..*n]);
+                    assert_eq!(r, Ok(*n));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("liblz4", name), |b| {
+            b.iter(|| {
+                for (s, n) in &streams {
+                    let r = chunkcodec::ffi::lz4::decompress_safe(black_box(s), &mut out[..*n]);
+                    assert_eq!(r, Some(*n));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("liblz4+prepass", name), |b| {
+            b.iter(|| {
+                for (s, n) in &streams {
+                    assert!(offset0_prepass(black_box(s)));
+                    let r = chunkcodec::ffi::lz4::decompress_safe(black_box(s), &mut out[..*n]);
+                    assert_eq!(r, Some(*n));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let arrays = [
         ("f32_signal", DType::F4, array("f32_signal")),
@@ -110,6 +225,10 @@ fn bench(c: &mut Criterion) {
             get_codec(&json!({"id": "zlib", "level": 1})).unwrap(),
         ),
     ];
+    let only = std::env::var("CHUNKCODEC_BENCH_ONLY").ok();
+    if only.as_deref() == Some("lz4_block") {
+        return bench_lz4_block(c, &arrays);
+    }
     {
         let mut g = c.benchmark_group("memcpy");
         g.throughput(Throughput::Bytes(N as u64));
@@ -123,7 +242,6 @@ fn bench(c: &mut Criterion) {
     }
     // CHUNKCODEC_BENCH_ONLY=codec:array limits the setup work (encoding) to one pair; the
     // numcodecs script uses it to interleave its timings with ours.
-    let only = std::env::var("CHUNKCODEC_BENCH_ONLY").ok();
     for (cname, codec) in &codecs {
         for (name, dtype, data) in &arrays {
             if only
@@ -157,6 +275,9 @@ fn bench(c: &mut Criterion) {
             });
             g.finish();
         }
+    }
+    if only.is_none() {
+        bench_lz4_block(c, &arrays);
     }
 }
 

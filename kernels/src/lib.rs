@@ -12,6 +12,7 @@ pub mod copy;
 pub mod delta;
 pub mod dispatch;
 pub mod fixedscaleoffset;
+pub mod lz4;
 #[cfg(feature = "blosc2-peer")]
 pub mod peer;
 pub mod quantize;

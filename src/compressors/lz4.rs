@@ -5,7 +5,9 @@
 //!
 //! Decode: the size header is checked (negative sizes are corrupt) against the caller's limit
 //! or `out` before anything is allocated; the block must decode to exactly that size with no
-//! bytes left over. Unlike numcodecs, a header of 0 followed by the empty block (`00`) decodes to
+//! bytes left over. Blocks are decoded by our own LZ4 block decoder (`kernels::lz4`), which
+//! accepts exactly what liblz4's `LZ4_decompress_safe` accepts except match offset 0 (liblz4
+//! then copies output bytes never written; we report it as corrupt). Unlike numcodecs, a header of 0 followed by the empty block (`00`) decodes to
 //! nothing, so `decode(encode(b""))` round-trips here (numcodecs rejects it).
 //! The format has no checksum: a corrupted block may decode to wrong bytes without an error,
 //! in numcodecs too.
@@ -13,7 +15,8 @@
 use crate::codec::{check_limit, Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::ffi::lz4::{compress_fast_append, decompress_safe, decompress_safe_append};
+use crate::ffi::lz4::compress_fast_append;
+use chunkcodec_kernels::lz4::{decompress_append, decompress_into, Lz4Error};
 use serde_json::{json, Value};
 
 /// numcodecs' `LZ4(acceleration)`.
@@ -74,80 +77,24 @@ impl Lz4 {
     }
 
     fn decode_block(block: &[u8], out: &mut [u8]) -> Result<()> {
-        check_match_offsets(block).map_err(|m| Error::corrupt(Self::ID, m))?;
-        if out.is_empty() {
-            // liblz4 needs a non-empty destination; the only empty block is a single 0 token.
-            return if block == [0] {
-                Ok(())
-            } else {
-                Err(Error::corrupt(
-                    Self::ID,
-                    "a decoded size of 0 needs the empty block (one zero byte)",
-                ))
-            };
-        }
         let size = out.len();
-        match decompress_safe(block, out) {
-            Some(n) if n == size => Ok(()),
-            Some(n) => Err(Error::corrupt(
-                Self::ID,
-                format!("block decoded to {n} bytes but the header says {size}"),
-            )),
-            None => Err(Error::corrupt(
-                Self::ID,
-                "invalid LZ4 block (truncated, corrupted or with trailing bytes)",
-            )),
+        match decompress_into(block, out) {
+            Ok(n) if n == size => Ok(()),
+            Ok(n) => Err(Self::short(n, size)),
+            Err(e) => Err(Self::invalid(e)),
         }
     }
-}
 
-/// Rejects an LZ4 block with a match offset of 0, which the format forbids but liblz4's
-/// `LZ4_decompress_safe` accepts: it then copies bytes of the output that were never written,
-/// so the result would be the old contents of the caller's buffer (the RUSTSEC-2026-0041 leak
-/// pattern). Walks the sequence headers only (literal runs are skipped); anything else that is
-/// malformed (truncation, offsets before the start) is left for liblz4 to report.
-pub(crate) fn check_match_offsets(block: &[u8]) -> std::result::Result<(), String> {
-    // Reads a length continuation (bytes of 255 then one smaller byte) starting at `i`.
-    let run = |mut i: usize, mut n: usize| -> Option<(usize, usize)> {
-        loop {
-            let b = *block.get(i)?;
-            i += 1;
-            n = n.saturating_add(usize::from(b));
-            if b != 255 {
-                return Some((i, n));
-            }
-        }
-    };
-    let mut i = 0usize;
-    while let Some(&token) = block.get(i) {
-        let mut lit = usize::from(token >> 4);
-        i += 1;
-        if lit == 15 {
-            let Some((j, n)) = run(i, lit) else {
-                return Ok(());
-            };
-            i = j;
-            lit = n;
-        }
-        i = i.saturating_add(lit);
-        let Some(off) = block.get(i..i.saturating_add(2)) else {
-            // The last sequence has literals only (or the block is truncated).
-            return Ok(());
-        };
-        if off == [0, 0] {
-            return Err(format!(
-                "invalid LZ4 block: match offset 0 at block byte {i}"
-            ));
-        }
-        i += 2;
-        if token & 15 == 15 {
-            let Some((j, _)) = run(i, 0) else {
-                return Ok(());
-            };
-            i = j;
-        }
+    fn short(n: usize, size: usize) -> Error {
+        Error::corrupt(
+            Self::ID,
+            format!("block decoded to {n} bytes but the header says {size}"),
+        )
     }
-    Ok(())
+
+    fn invalid(e: Lz4Error) -> Error {
+        Error::corrupt(Self::ID, format!("invalid LZ4 block: {e}"))
+    }
 }
 
 impl Codec for Lz4 {
@@ -202,25 +149,13 @@ impl Codec for Lz4 {
                 ),
             ));
         }
-        // An offset-0 match would copy bytes never written: with liblz4 decoding into spare
-        // capacity that would expose uninitialised memory, so it is refused first.
-        check_match_offsets(block).map_err(|m| Error::corrupt(Self::ID, m))?;
-        if size == 0 {
-            Self::decode_block(block, &mut [])?;
-            return Ok(Vec::new());
-        }
-        // liblz4 decodes straight into the spare capacity (no zero-fill first).
+        // Decoded straight into the spare capacity (no zero-fill first); the decoder reads
+        // only output bytes it wrote (an offset-0 match is an error).
         let mut out = Vec::new();
-        match decompress_safe_append(block, &mut out, size) {
-            Some(n) if n == size => Ok(out),
-            Some(n) => Err(Error::corrupt(
-                Self::ID,
-                format!("block decoded to {n} bytes but the header says {size}"),
-            )),
-            None => Err(Error::corrupt(
-                Self::ID,
-                "invalid LZ4 block (truncated, corrupted or with trailing bytes)",
-            )),
+        match decompress_append(block, &mut out, size) {
+            Ok(n) if n == size => Ok(out),
+            Ok(n) => Err(Self::short(n, size)),
+            Err(e) => Err(Self::invalid(e)),
         }
     }
 

@@ -82,6 +82,10 @@ pub fn compress_hc_append(src: &[u8], dst: &mut Vec<u8>, max_out: usize, level: 
 
 /// `LZ4_decompress_safe(src)` into `dst`: the decoded size (at most `dst.len()`), or `None`
 /// for a malformed block (or one that would not fit).
+///
+/// The codecs decode with our own decoder (`kernels::lz4`); this is the reference its
+/// differential tests and benches compare with. It accepts match offset 0 (copying bytes of
+/// `dst` that were never written), which the codecs must not.
 pub fn decompress_safe(src: &[u8], dst: &mut [u8]) -> Option<usize> {
     let (Ok(slen), Ok(dlen)) = (c_int::try_from(src.len()), c_int::try_from(dst.len())) else {
         return None;
@@ -99,32 +103,6 @@ pub fn decompress_safe(src: &[u8], dst: &mut [u8]) -> Option<usize> {
         )
     };
     usize::try_from(n).ok().filter(|&n| n <= dst.len())
-}
-
-/// `LZ4_decompress_safe(src)` appended to `dst` (into its spare capacity, no zero-fill),
-/// decoding at most `max_out` bytes: the decoded size, or `None` (nothing appended) for a
-/// malformed block or one that would exceed `max_out`.
-pub fn decompress_safe_append(src: &[u8], dst: &mut Vec<u8>, max_out: usize) -> Option<usize> {
-    let slen = c_int::try_from(src.len()).ok()?;
-    let max_out = max_out.min(i32::MAX as usize);
-    dst.reserve(max_out);
-    let spare = dst.spare_capacity_mut();
-    // SAFETY: `src` is a live slice of `slen` bytes liblz4 only reads; `spare` has at least
-    // `max_out` writable bytes (reserved above) not overlapping `src`; LZ4_decompress_safe
-    // never writes past `maxDecompressedSize` (`max_out`), even on malformed input.
-    let n = unsafe {
-        LZ4_decompress_safe(
-            src.as_ptr().cast::<c_char>(),
-            spare.as_mut_ptr().cast::<c_char>(),
-            slen,
-            max_out as c_int,
-        )
-    };
-    let n = usize::try_from(n).ok().filter(|&n| n <= max_out)?;
-    // SAFETY: liblz4 returned `n` (checked <= max_out <= spare length) = the bytes it wrote
-    // at the start of the spare capacity, so they are initialised.
-    unsafe { dst.set_len(dst.len() + n) };
-    Some(n)
 }
 
 #[cfg(test)]
@@ -159,18 +137,6 @@ mod tests {
         assert!(h > 0);
         assert_eq!(decompress_safe(&w[1..], &mut out), Some(src.len()));
         assert_eq!(out, src);
-        let mut app = vec![5u8];
-        assert_eq!(
-            decompress_safe_append(&v[2..], &mut app, src.len()),
-            Some(src.len())
-        );
-        assert_eq!((app[0], &app[1..]), (5, &src[..]));
-        assert_eq!(
-            decompress_safe_append(&v[2..], &mut app, src.len() - 1),
-            None
-        );
-        assert_eq!(decompress_safe_append(&v[3..], &mut app, src.len()), None);
-        assert_eq!(app.len(), src.len() + 1);
         // Malformed and too-short-output blocks are None.
         assert_eq!(decompress_safe(&v[2..v.len() - 1], &mut out), None);
         assert_eq!(decompress_safe(&v[2..], &mut out[..src.len() - 1]), None);

@@ -1,5 +1,5 @@
-//! The codecs inside a Blosc frame: BloscLZ (ours), LZ4 / LZ4HC (C liblz4 through the `lz4`
-//! crate's safe block API), zlib (`flate2` on zlib) and zstd (the `zstd` crate's bulk API),
+//! The codecs inside a Blosc frame: BloscLZ (ours), LZ4 / LZ4HC (C liblz4 for compression;
+//! decompression by our own LZ4 block decoder, `kernels::lz4`), zlib (`flate2` on zlib) and zstd (the `zstd` crate's bulk API),
 //! with c-blosc 1.x's clevel mappings.
 
 use super::blosclz;
@@ -165,10 +165,9 @@ pub(crate) fn decompress(code: u8, src: &[u8], dst: &mut [u8]) -> Result<(), Str
     let n = match code {
         FORMAT_BLOSCLZ => blosclz::decompress(src, dst)?,
         FORMAT_LZ4 => {
-            // Offset-0 matches would read bytes never written (see lz4::check_match_offsets).
-            crate::compressors::lz4::check_match_offsets(src)?;
-            crate::ffi::lz4::decompress_safe(src, dst)
-                .ok_or_else(|| "lz4: invalid block (corrupt, truncated or too long)".to_string())?
+            // Our decoder: liblz4's accept/reject rules, plus offset 0 is an error.
+            chunkcodec_kernels::lz4::decompress_into(src, dst)
+                .map_err(|e| format!("lz4: invalid block: {e}"))?
         }
         FORMAT_ZLIB => {
             let mut d = flate2::Decompress::new(true);
