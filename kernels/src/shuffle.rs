@@ -55,6 +55,8 @@ pub fn unshuffle_to_vec(elementsize: usize, src: &[u8]) -> Vec<u8> {
     // SAFETY: as in `shuffle_to_vec`: `unshuffle` writes every destination byte and never
     // reads one.
     unsafe { crate::copy::new_vec_with(src.len(), |dst| unshuffle(elementsize, src, dst)) }
+}
+
 /// Unshuffle of byte planes at independent addresses: with `es = planes.len()` and
 /// `n = dst.len() / es`, writes `dst[i * es + j] = planes[j][i]` for every `i < n`, `j < es`
 /// (byte `j` of element `i`). The same bytes as [`unshuffle`] of the planes laid end to end:
