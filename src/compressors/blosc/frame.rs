@@ -339,6 +339,7 @@ fn decode_block(
                 code,
                 tmp,
                 parallel_streams,
+                true,
             )?;
             apply_filter(filter, false, h.typesize, tmp, block)
         });
@@ -352,7 +353,9 @@ fn decode_block(
         code,
         block,
         parallel_streams,
+        true,
     )
+    .map(drop)
 }
 
 /// Locates and bounds-checks block `i`'s `nsplits` streams (starting at `bstart`).
@@ -387,10 +390,12 @@ fn locate_streams(
 }
 
 /// Locates, bounds-checks and decodes block `i`'s `nsplits` streams (starting at `bstart`)
-/// into `target` (the block's size).
+/// into `target` (the block's size), stream `j` at `j * neblock`. Raw-stored streams are
+/// copied there too unless `copy_raw` is false (then their part of `target` is left as it
+/// was). Returns the located streams.
 #[allow(clippy::too_many_arguments)]
-fn decode_streams(
-    frame: &[u8],
+fn decode_streams<'f>(
+    frame: &'f [u8],
     i: usize,
     bstart: usize,
     nsplits: usize,
@@ -398,13 +403,16 @@ fn decode_streams(
     code: u8,
     target: &mut [u8],
     parallel_streams: bool,
-) -> Result<()> {
+    copy_raw: bool,
+) -> Result<Vec<Stream<'f>>> {
     // Locate and bounds-check every stream first, then decompress them (in parallel for a
     // large single-block frame, where blocks alone would leave a thread idle).
     let streams = locate_streams(frame, i, bstart, nsplits)?;
     let run = |(j, (dst, &(at, data))): (usize, (&mut [u8], &Stream))| -> Result<()> {
         if data.len() == neblock {
-            copy::vector_copy(data, dst);
+            if copy_raw {
+                copy::vector_copy(data, dst);
+            }
             Ok(())
         } else {
             inner::decompress(code, data, dst)
@@ -424,7 +432,7 @@ fn decode_streams(
             .enumerate()
             .try_for_each(run)?;
     }
-    Ok(())
+    Ok(streams)
 }
 
 /// Decodes byte-shuffled block `i` whose `nsplits` streams are its byte planes (`nsplits` is
@@ -444,27 +452,17 @@ fn decode_planes(
     block: &mut [u8],
     parallel_streams: bool,
 ) -> Result<()> {
-    let streams = locate_streams(frame, i, bstart, nsplits)?;
-    let run = |(j, (dst, &(at, data))): (usize, (&mut [u8], &Stream))| -> Result<()> {
-        if data.len() == neblock {
-            // Stored raw: the unshuffle reads it in place.
-            Ok(())
-        } else {
-            inner::decompress(code, data, dst)
-                .map_err(|m| corrupt(format!("block {i} stream {j} at offset {at}: {m}")))
-        }
-    };
-    if parallel_streams && nsplits > 1 {
-        tmp.par_chunks_mut(neblock)
-            .zip(streams.par_iter())
-            .enumerate()
-            .try_for_each(run)?;
-    } else {
-        tmp.chunks_mut(neblock)
-            .zip(streams.iter())
-            .enumerate()
-            .try_for_each(run)?;
-    }
+    let streams = decode_streams(
+        frame,
+        i,
+        bstart,
+        nsplits,
+        neblock,
+        code,
+        tmp,
+        parallel_streams,
+        false,
+    )?;
     let planes: Vec<&[u8]> = tmp
         .chunks(neblock)
         .zip(streams.iter())
