@@ -529,6 +529,20 @@ mod tests {
         }
     }
 
+    /// Counts around the tiled unshuffle's 256-element window blocks (es > 16 runs each
+    /// 16-column window over a block before the next window) and its overlapping last step.
+    #[test]
+    fn every_isa_matches_scalar_around_block_boundaries() {
+        for isa in Isa::available() {
+            for es in sizes().chain([100, 200]) {
+                for count in [223, 255, 256, 257, 287, 288, 289, 511, 512, 513, 543, 800] {
+                    check(isa, es, es * count + es / 3, 0);
+                    check(isa, es, es * count, 3);
+                }
+            }
+        }
+    }
+
     /// Stream strides that are multiples of 2 KiB (counts of 2048 and 6144 elements, plus a
     /// byte remainder): the tiled kernels switch to split / paired / staged passes there.
     #[test]
