@@ -326,24 +326,28 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector, P: Planes>(
     let narrow_rest = es > 16 && rest == 1;
     let windows = if narrow_rest { es / 16 } else { usize::MAX };
     let i_start = i;
-    // For es > 16 each 16-column window runs over a block of BLOCK elements before the next
+    // For es > 16 each 16-column window runs over a block of elements before the next
     // window: the window's 16 planes are then read 256 contiguous bytes at a time instead of
     // one tile's 32 bytes before switching to the next 16 planes. The plane reads were the
     // limit (a read-only probe of the es-48 access pattern from L2 on Zen 4: 25 GB/s with
     // 32-byte visits, 39 / 71 / 90 GB/s with 64 / 128 / 256). Unshuffle at 256 KiB, AVX2, ratio
     // to memcpy: es 40 0.37 -> 0.45, 48 0.38 -> 0.58, 96 0.33 -> 0.46 (blocks of 128 and 512
-    // were slower than 256 at most sizes).
-    const BLOCK: usize = 256;
+    // were slower than 256 at most sizes). A block's output is capped at 16 KiB so that the
+    // lines each window writes a part of stay in L1 until the last window (es 255: 0.29 ->
+    // 0.35, es 192 0.42 -> 0.45; 8 and 32 KiB caps were slower).
+    const BLOCK_MAX: usize = 256;
+    const BLOCK_BYTES: usize = 16384;
+    let block = (BLOCK_BYTES / es).clamp(t, BLOCK_MAX) / t * t;
     if es > 16 {
-        while i + BLOCK <= count {
+        while i + block <= count {
             for c in groups(es).take(windows) {
-                for q in (0..BLOCK).step_by(t) {
-                    // SAFETY: i + q + t <= i + BLOCK <= count, and with es > 16 the last
+                for q in (0..block).step_by(t) {
+                    // SAFETY: i + q + t <= i + block <= count, and with es > 16 the last
                     // window ends at (i + q + t) * es <= body; forwarded caller contract.
                     unsafe { unshuffle_window::<V, P>(es, i + q, c, p, d) };
                 }
             }
-            i += BLOCK;
+            i += block;
         }
     }
     while i + t <= count && (i + t - 1) * es + 16 <= body {
