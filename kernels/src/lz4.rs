@@ -159,6 +159,87 @@ pub fn decompress_append(src: &[u8], out: &mut Vec<u8>, max_out: usize) -> Resul
     Ok(n)
 }
 
+/// LZ77 match copies in wide chunks for the LZ-family decoders outside this module (BloscLZ),
+/// whose own code has no `unsafe`. Made once per stream: the ISA is checked here, not per copy.
+#[derive(Clone, Copy, Debug)]
+pub struct WideCopier {
+    avx2: bool,
+}
+
+impl WideCopier {
+    /// A copier for `isa` (AVX2 and up share one path; the others use the portable one).
+    ///
+    /// # Panics
+    /// If `isa` is not available on this CPU.
+    pub fn new(isa: Isa) -> Self {
+        assert!(
+            isa.is_available(),
+            "{}",
+            crate::dispatch::UnavailableIsa(isa)
+        );
+        let avx2 = cfg!(target_arch = "x86_64") && isa >= Isa::Avx2 && isa != Isa::Neon;
+        WideCopier { avx2 }
+    }
+
+    /// Copies the `len`-byte match `dist` bytes back (overlap allowed: the bytes repeat with
+    /// period `dist`) to `buf[op..op + len]`, in wide chunks that may also overwrite up to 32
+    /// bytes of `buf` after `op + len` where there is room (the LZ decoders' "wild copy": a
+    /// decoder overwrites those bytes with its following tokens).
+    ///
+    /// # Panics
+    /// If `dist == 0`, `dist > op` or `op + len > buf.len()`.
+    #[inline]
+    pub fn copy(self, buf: &mut [u8], op: usize, dist: usize, len: usize) {
+        assert!(
+            dist >= 1 && dist <= op && op <= buf.len() && len <= buf.len() - op,
+            "WideCopier: match (op {op}, dist {dist}, len {len}) outside a {}-byte buffer",
+            buf.len()
+        );
+        if buf.len() - op - len < 32 {
+            self.copy_at_end(buf, op, dist, len);
+            return;
+        }
+        let dst = buf.as_mut_ptr();
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `new` checked that the CPU has AVX2; 1 <= dist <= op, every byte below
+            // op is initialised (a live slice), and op + len + 32 <= buf.len() (checked above),
+            // so wide_match's writes stay in `buf`.
+            unsafe { wide_match_avx2(dst, op, dist, len) };
+            return;
+        }
+        // SAFETY: as above; the portable copier needs no ISA.
+        unsafe { wide_match::<Portable>(dst, op, dist, len) };
+    }
+
+    /// [`Self::copy`] with fewer than 32 bytes of room after the match: wide copies stopping
+    /// 32 bytes short, then the last bytes exactly. The caller checked the match's bounds.
+    #[cold]
+    fn copy_at_end(self, buf: &mut [u8], op: usize, dist: usize, len: usize) {
+        if len > 64 {
+            self.copy(buf, op, dist, len - 32);
+            self.copy(buf, op + len - 32, dist, 32);
+            return;
+        }
+        let (head, tail) = buf.split_at_mut(op);
+        let src = &head[op - dist..];
+        if dist >= len {
+            tail[..len].copy_from_slice(&src[..len]);
+        } else {
+            for k in 0..len {
+                tail[k] = if k < dist { src[k] } else { tail[k - dist] };
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn wide_match_avx2(dst: *mut u8, op: usize, offset: usize, ml: usize) {
+    // SAFETY: AVX2 is enabled here; the buffer contract is the caller's (wide_match's).
+    unsafe { wide_match::<Avx2>(dst, op, offset, ml) }
+}
+
 /// # Safety
 /// `dst` must be writable for `cap` bytes and not overlap `src`; `isa` must be available.
 unsafe fn decode_raw(isa: Isa, src: &[u8], dst: *mut u8, cap: usize) -> Result<usize, Lz4Error> {
@@ -621,6 +702,50 @@ mod tests {
         assert!(both(&z, 100)
             .iter()
             .all(|r| matches!(r, Err(Lz4Error::OffsetZero { at: 9 }))));
+    }
+
+    /// `WideCopier::copy` on every ISA against a byte-at-a-time copy: every distance up to 70
+    /// and some far ones, lengths 0..=140, near the buffer start (history under 16 bytes) and
+    /// at every room after the match from 0 to 40 bytes. The match bytes must be exact, bytes
+    /// before `op` and more than 32 past the match untouched.
+    #[test]
+    fn wide_copier_matches_the_byte_copy() {
+        let base: Vec<u8> = (0..1000u32).map(|i| (i * 37 % 251) as u8).collect();
+        for isa in Isa::available() {
+            let copier = WideCopier::new(isa);
+            for dist in (1..=70).chain([100, 255, 256, 400]) {
+                for len in 0..=140 {
+                    for (op, room) in [(dist, 200), (dist.max(20), 200)]
+                        .into_iter()
+                        .chain((0..=40).map(|r| (dist.max(17) + 3, r)))
+                    {
+                        let size = op + len + room;
+                        let mut want = base[..size].to_vec();
+                        for k in 0..len {
+                            want[op + k] = want[op + k - dist];
+                        }
+                        let mut got = base[..size].to_vec();
+                        copier.copy(&mut got, op, dist, len);
+                        let ctx = format!("{isa:?} dist {dist} len {len} op {op} room {room}");
+                        assert_eq!(got[..op + len], want[..op + len], "{ctx}");
+                        let far = (op + len + 32).min(size);
+                        assert_eq!(got[far..], want[far..], "{ctx}: wrote past 32 bytes");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "outside")]
+    fn wide_copier_rejects_a_match_before_the_start() {
+        WideCopier::new(Isa::Scalar).copy(&mut [0u8; 64], 4, 5, 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "outside")]
+    fn wide_copier_rejects_a_match_past_the_end() {
+        WideCopier::new(Isa::Scalar).copy(&mut [0u8; 64], 40, 5, 25);
     }
 
     #[test]

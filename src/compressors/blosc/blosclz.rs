@@ -13,6 +13,9 @@
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+use chunkcodec_kernels::lz4::WideCopier;
+use chunkcodec_kernels::Isa;
+
 /// Largest distance of a near match (13 bits, minus the far escape).
 const MAX_NEAR: usize = 8191;
 /// Largest distance of a far match.
@@ -29,6 +32,7 @@ pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
         return err("empty stream", 0);
     };
     let cap = dst.len();
+    let copier = WideCopier::new(Isa::active());
     let mut ip = 1usize;
     let mut op = 0usize;
     let mut ctrl = usize::from(first & 31);
@@ -79,8 +83,16 @@ pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
                     (Some(to), Some(from)) => to.copy_from_slice(from),
                     _ => return err("match past the block end", ip),
                 }
+            } else if dist >= 32 && len <= 32 && cap - op >= 32 {
+                // The same with one 32-byte copy.
+                let (head, tail) = dst.split_at_mut(op);
+                match (tail.get_mut(..32), head.get(op - dist..op - dist + 32)) {
+                    (Some(to), Some(from)) => to.copy_from_slice(from),
+                    _ => return err("match past the block end", ip),
+                }
             } else {
-                copy_match(dst, op, dist, len);
+                // Checked above: 1 <= dist <= op and op + len <= cap.
+                copier.copy(dst, op, dist, len);
             }
             op += len;
         } else {
@@ -111,29 +123,6 @@ pub(crate) fn decompress(src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
         }
     }
     Ok(op)
-}
-
-/// Copies `len` bytes from `op - dist` to `op` with LZ77 (overlapping) semantics. The caller
-/// has checked `dist <= op` and `op + len <= buf.len()`.
-fn copy_match(buf: &mut [u8], op: usize, dist: usize, len: usize) {
-    let start = op - dist;
-    if dist >= len {
-        buf.copy_within(start..start + len, op);
-    } else if dist == 1 {
-        let b = buf.get(start).copied().unwrap_or_default();
-        if let Some(run) = buf.get_mut(op..op + len) {
-            run.fill(b);
-        }
-    } else {
-        // Copy whole periods, doubling each time: the source [start, op + done) is written and
-        // `done` stays a multiple of `dist`, so the pattern continues.
-        let mut done = 0;
-        while done < len {
-            let chunk = (dist + done).min(len - done);
-            buf.copy_within(start..start + chunk, op + done);
-            done += chunk;
-        }
-    }
 }
 
 /// Output cursor that fails (returns false) instead of writing past `maxout`.
