@@ -318,12 +318,14 @@ pub(crate) unsafe fn unshuffle_tiled<V: Vector, P: Planes>(
         // SAFETY: forwarded caller contract; check_elems has checked dst.
         i = unsafe { unshuffle_staged::<V, P>(es, count, p, d) };
     }
-    // When the last 16-column window would overlap the previous one in all but one column
-    // (es = 16k + 1), it is skipped and that column is copied byte by byte after the loop:
-    // cheaper than a whole second transpose (unshuffle 17 at 256 KiB on Zen 4: 0.28-0.32 ->
-    // 0.38-0.41 of memcpy; with two leftover columns the byte loop was slower than the window).
+    // For es = 17 the second window would overlap the first in all but one column: it is
+    // skipped and that column is copied byte by byte after the loop, cheaper than a second
+    // transpose (unshuffle 17 at 256 KiB on Zen 4: 0.30-0.31 -> 0.38-0.41 of memcpy). For
+    // 33, 49, ... (with the blocked windows below) the byte pass lost to the full overlapping
+    // window (33: 0.31-0.32 -> 0.34, 49: 0.33-0.34 -> 0.36), and with two leftover columns it
+    // was slower at every size.
     let rest = es % 16;
-    let narrow_rest = es > 16 && rest == 1;
+    let narrow_rest = es == 17;
     let windows = if narrow_rest { es / 16 } else { usize::MAX };
     let i_start = i;
     // For es > 16 each 16-column window runs over a block of elements before the next
