@@ -233,7 +233,10 @@ pub(crate) fn compress(clevel: u8, src: &[u8], dst: &mut [u8]) -> usize {
         4..=6 => 13,
         _ => 14,
     };
-    let skip_shift: u32 = if clevel >= 7 { 7 } else { 5 };
+    // The skip after misses grows by one every 2^skip_shift misses. Below clevel 7 a shift of 4
+    // (was 5) left both bench arrays' ratios unchanged to four digits and sped up the i32
+    // counters' encode 5.0 -> 5.3-5.4 GB/s (c-blosc 5.2); 3 gained nothing more.
+    let skip_shift: u32 = if clevel >= 7 { 7 } else { 4 };
     let Ok(n32) = u32::try_from(n) else {
         return 0; // Blosc streams are at most 2 GiB; never reached.
     };
