@@ -163,6 +163,8 @@ pub fn decompress_append(src: &[u8], out: &mut Vec<u8>, max_out: usize) -> Resul
 /// whose own code has no `unsafe`. Made once per stream: the ISA is checked here, not per copy.
 #[derive(Clone, Copy, Debug)]
 pub struct WideCopier {
+    /// Read on x86-64 only (elsewhere every copy takes the portable path).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     avx2: bool,
 }
 
