@@ -2,3 +2,4 @@
 //! outside `kernels/` with `unsafe`: each block names the invariant it relies on.
 
 pub mod lz4;
+pub mod zstd;
