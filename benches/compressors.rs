@@ -158,11 +158,31 @@ fn offset0_prepass(block: &[u8]) -> bool {
 
 /// Our LZ4 block decoder vs liblz4's `LZ4_decompress_safe` (alone and with the offset-0
 /// pre-pass) on the Blosc streams of both arrays (the blosc bench's arrays from
-/// target/blosc-bench/ when `scripts/bench_blosc_peers.py` has written them), in one run. `CHUNKCODEC_BENCH_ONLY=lz4_block`
+/// target/blosc-bench/ when `scripts/bench_blosc_peers.py` has written them), and on each whole
+/// array as one block (what the `lz4` codec decodes), in one run. `CHUNKCODEC_BENCH_ONLY=lz4_block`
 /// runs only this group.
 fn bench_lz4_block(c: &mut Criterion, arrays: &[(&str, DType, Vec<u8>)]) {
     let mut g = c.benchmark_group("lz4_block_decode");
     g.throughput(Throughput::Bytes(N as u64));
+    for (name, _, data) in arrays {
+        // The whole array as one block, as the `lz4` codec stores it (bench-data arrays).
+        let mut whole = Vec::new();
+        let bound = data.len() + data.len() / 255 + 16;
+        assert!(chunkcodec::ffi::lz4::compress_fast_append(data, &mut whole, bound, 1) > 0);
+        let mut out = vec![0u8; data.len()];
+        g.bench_function(BenchmarkId::new("ours_whole", name), |b| {
+            b.iter(|| {
+                let r = chunkcodec::kernels::lz4::decompress_into(black_box(&whole), &mut out);
+                assert_eq!(r, Ok(data.len()));
+            })
+        });
+        g.bench_function(BenchmarkId::new("liblz4_whole", name), |b| {
+            b.iter(|| {
+                let r = chunkcodec::ffi::lz4::decompress_safe(black_box(&whole), &mut out);
+                assert_eq!(r, Some(data.len()));
+            })
+        });
+    }
     for (name, _, data) in arrays {
         // The blosc bench's arrays (scripts/bench_blosc_peers.py) when present.
         let path =
