@@ -74,6 +74,25 @@ impl Vector for V256 {
             _mm256_storeu_si256(p.add(stride).cast(), hi);
         }
     }
+    #[inline(always)]
+    unsafe fn store_pairs_rows<const K: usize>(
+        pairs: [(Self, Self); K],
+        p: *mut u8,
+        stride: usize,
+    ) {
+        // SAFETY: the caller guarantees AVX2 and 32 writable bytes at p + 32 k and at
+        // p + 32 k + stride for every pair k.
+        unsafe {
+            for (k, &(a, b)) in pairs.iter().enumerate() {
+                let lo = _mm256_permute2x128_si256::<0x20>(a.0, b.0);
+                _mm256_storeu_si256(p.add(32 * k).cast(), lo);
+            }
+            for (k, &(a, b)) in pairs.iter().enumerate() {
+                let hi = _mm256_permute2x128_si256::<0x31>(a.0, b.0);
+                _mm256_storeu_si256(p.add(stride + 32 * k).cast(), hi);
+            }
+        }
+    }
     binop!(lo8, _mm256_unpacklo_epi8);
     binop!(hi8, _mm256_unpackhi_epi8);
     binop!(lo16, _mm256_unpacklo_epi16);

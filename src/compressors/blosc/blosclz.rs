@@ -411,7 +411,11 @@ mod tests {
                             *x = 9;
                         }
                         let want = (0..n - b).take_while(|&k| src[a + k] == src[b + k]).count();
-                        assert_eq!(common_len(&src, a, b), want, "n {n} a {a} b {b} diff {diff}");
+                        assert_eq!(
+                            common_len(&src, a, b),
+                            want,
+                            "n {n} a {a} b {b} diff {diff}"
+                        );
                     }
                 }
             }
