@@ -234,14 +234,15 @@ pub(crate) fn intel() -> bool {
 }
 
 /// Tiles per step of [`shuffle_tiled`] (each window runs over a step's tiles before the next
-/// window): 128 elements by default. On Intel CPUs with AVX2, 256 for element sizes over 32
-/// whose streams do not share L1 sets: on this session's Xeon (256 KiB, GB/s, three runs
-/// each) es 41 11.0-12.4 -> 12.9-13.5, 48 8.9-11.2 -> 11.5-12.4, 96 8.9-9.8 -> 12.0-12.3,
-/// 192 6.5-7.5 -> 8.8-9.0, 255 10.8-11.8 -> 13.9-14.4. Not applied elsewhere: a bigger step
-/// had measured mixed on Zen 4 (es 255 faster, 127 and 200 slower).
+/// window): 128 elements by default. On Intel CPUs with AVX2, 256 for element sizes from 20
+/// whose streams do not share L1 sets: on this session's Xeon (256 KiB, GB/s, three or four
+/// runs each) es 24 10.9-12.2 -> 12.3-12.7, 28 12.9-13.8 -> 14.2-14.9, 41 11.0-12.4 ->
+/// 12.9-13.5, 48 8.9-11.2 -> 11.5-12.4, 96 8.9-9.8 -> 12.0-12.3, 192 6.5-7.5 -> 8.8-9.0,
+/// 255 10.8-11.8 -> 13.9-14.4 (es 17: 9.5-10.6 -> 9.8-10.3, so it keeps 128). Not applied
+/// elsewhere: a bigger step had measured mixed on Zen 4 (es 255 faster, 127 and 200 slower).
 fn tiled_chunk(lanes: usize, es: usize, split: bool) -> usize {
     let base = (8 / lanes).max(1);
-    if lanes == 2 && es > 32 && !split && intel() {
+    if lanes == 2 && es >= 20 && !split && intel() {
         2 * base
     } else {
         base
