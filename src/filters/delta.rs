@@ -65,25 +65,35 @@ impl Delta {
 
     /// Runs the kernel for this pair if there is one; false when the generic loops must run.
     /// `src` and `dst` hold the same number of elements (checked by the callers).
+    /// The same-width kernel's element type and byte order, when `dtype` and `astype` have one
+    /// (same itemsize, same byte order, both integers or both floats).
+    fn same_width(&self) -> Option<(DeltaType, bool)> {
+        let (dt, at) = (self.dtype, self.astype);
+        let be = dt.byte_order() == ByteOrder::Big;
+        if dt.byte_order() != at.byte_order() || dt.itemsize() != at.itemsize() {
+            return None;
+        }
+        let ty = match (dt.kind(), at.kind(), dt.itemsize()) {
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 1) => DeltaType::U8,
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 2) => DeltaType::U16,
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 4) => DeltaType::U32,
+            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 8) => DeltaType::U64,
+            (Kind::Float, Kind::Float, 4) => DeltaType::F32,
+            (Kind::Float, Kind::Float, 8) => DeltaType::F64,
+            _ => return None,
+        };
+        Some((ty, be))
+    }
+
     fn kernel(&self, enc: bool, src: &[u8], dst: &mut [u8]) -> bool {
         let (dt, at) = (self.dtype, self.astype);
         let int = |d: DType| matches!(d.kind(), Kind::Int | Kind::UInt);
-        let same_order = dt.byte_order() == at.byte_order();
-        let be = dt.byte_order() == ByteOrder::Big;
         if int(dt) && int(at) && dt.itemsize() > at.itemsize() {
             return dt.is_native() && at.is_native() && self.narrow_kernel(enc, src, dst);
         }
-        let ty = match (dt.kind(), at.kind(), dt.itemsize()) {
-            _ if !same_order || dt.itemsize() != at.itemsize() => None,
-            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 1) => Some(DeltaType::U8),
-            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 2) => Some(DeltaType::U16),
-            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 4) => Some(DeltaType::U32),
-            (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 8) => Some(DeltaType::U64),
-            (Kind::Float, Kind::Float, 4) => Some(DeltaType::F32),
-            (Kind::Float, Kind::Float, 8) => Some(DeltaType::F64),
-            _ => None,
+        let Some((ty, be)) = self.same_width() else {
+            return false;
         };
-        let Some(ty) = ty else { return false };
         if enc {
             kd::encode_bytes(ty, be, src, dst);
         } else {
@@ -243,6 +253,10 @@ impl Codec for Delta {
 
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.dtype, false)?;
+        if let Some((ty, be)) = self.same_width() {
+            // Written once into a new Vec (no zeroed 8 MiB of fresh pages first).
+            return Ok(kd::encode_bytes_to_vec(ty, be, input));
+        }
         let mut out = vec![0u8; n * self.astype.itemsize()];
         if self.kernel(true, input, &mut out) {
             return Ok(out);
@@ -258,6 +272,9 @@ impl Codec for Delta {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         let size = decoded_size(Self::ID, n, self.dtype, limit)?;
+        if let Some((ty, be)) = self.same_width() {
+            return Ok(kd::decode_bytes_to_vec(ty, be, input));
+        }
         let mut out = vec![0u8; size];
         self.decode_to(input, &mut out);
         Ok(out)
