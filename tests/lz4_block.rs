@@ -181,7 +181,7 @@ fn blocks(d: &[u8]) -> Vec<Vec<u8>> {
     if d.is_empty() {
         return vec![vec![0]];
     }
-    let bound = d.len() + d.len() / 255 + 16;
+    let bound = chunkcodec::ffi::lz4::compress_bound(d.len());
     let mut out = Vec::new();
     for acc in [1, 9] {
         let mut v = Vec::new();

@@ -155,13 +155,7 @@ fn run_fso_encode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
 
 /// FSO decode: i16 -> f64 (es 8) or f32 (es 4); `bytes` counts the float side.
 fn run_fso_decode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
-    let n = s.len() / es;
-    let enc: &[i16] = bytes_of(&s[..2 * n]);
-    if es == 4 {
-        fso::decode_to_f32_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d))
-    } else {
-        fso::decode_f64_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d))
-    }
+    fso_decode(isa, es, s, d, None)
 }
 
 /// [`run_fso_decode`] through the division-free path the `fixedscaleoffset` codec takes for
@@ -171,12 +165,19 @@ fn run_fso_decode_recip(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     let recip = *RECIP.get_or_init(|| {
         fso::exact_reciprocal::<i16>(10.0).expect("scale 10 has an exact reciprocal for i16")
     });
+    fso_decode(isa, es, s, d, Some(recip))
+}
+
+/// FSO decode of the i16 codes at the start of `s` (offset 1000, scale 10), dividing or,
+/// with `recip`, through the division-free path.
+fn fso_decode(isa: Isa, es: usize, s: &[u8], d: &mut [u8], recip: Option<f64>) {
     let n = s.len() / es;
     let enc: &[i16] = bytes_of(&s[..2 * n]);
-    if es == 4 {
-        fso::decode_to_f32_recip_with(isa, enc, 1000.0, 10.0, recip, bytes_of_mut(d))
-    } else {
-        fso::decode_f64_recip_with(isa, enc, 1000.0, 10.0, recip, bytes_of_mut(d))
+    match (es, recip) {
+        (4, None) => fso::decode_to_f32_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d)),
+        (4, Some(r)) => fso::decode_to_f32_recip_with(isa, enc, 1000.0, 10.0, r, bytes_of_mut(d)),
+        (_, None) => fso::decode_f64_with(isa, enc, 1000.0, 10.0, bytes_of_mut(d)),
+        (_, Some(r)) => fso::decode_f64_recip_with(isa, enc, 1000.0, 10.0, r, bytes_of_mut(d)),
     }
 }
 

@@ -15,7 +15,7 @@
 use crate::codec::{check_limit, Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::ffi::lz4::compress_fast_append;
+use crate::ffi::lz4::{compress_bound, compress_fast_append};
 use chunkcodec_kernels::lz4::{decompress_append, decompress_into, Lz4Error};
 use serde_json::{json, Value};
 
@@ -118,7 +118,7 @@ impl Codec for Lz4 {
         }
         let accel = self.acceleration.clamp(1, i32::MAX as i64) as i32;
         // LZ4_COMPRESSBOUND; liblz4 writes straight into the spare capacity (no zero-fill).
-        let bound = input.len() + input.len() / 255 + 16;
+        let bound = compress_bound(input.len());
         let mut out = Vec::with_capacity(bound + 4);
         out.extend_from_slice(&(input.len() as u32).to_le_bytes());
         if input.is_empty() {

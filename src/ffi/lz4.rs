@@ -11,6 +11,11 @@ use lz4_sys::{c_char, c_int, LZ4_compress_HC, LZ4_compress_fast, LZ4_decompress_
 /// Largest size liblz4 takes (`LZ4_MAX_INPUT_SIZE`).
 pub const MAX_INPUT_SIZE: usize = 0x7E00_0000;
 
+/// `LZ4_COMPRESSBOUND(n)`: the most an LZ4 block of `n` input bytes can take.
+pub fn compress_bound(n: usize) -> usize {
+    n + n / 255 + 16
+}
+
 fn append_with(
     dst: &mut Vec<u8>,
     max_out: usize,

@@ -63,16 +63,14 @@ impl Delta {
         Ok(Delta::new(dtype, astype))
     }
 
-    /// Runs the kernel for this pair if there is one; false when the generic loops must run.
-    /// `src` and `dst` hold the same number of elements (checked by the callers).
-    /// The same-width kernel's element type and byte order, when `dtype` and `astype` have one
-    /// (same itemsize, same byte order, both integers or both floats).
+    /// The same-width kernel's element type and byte order (true: big-endian), when `dtype`
+    /// and `astype` have one (same itemsize, same byte order, both integers or both floats).
     fn same_width(&self) -> Option<(DeltaType, bool)> {
         let (dt, at) = (self.dtype, self.astype);
-        let be = dt.byte_order() == ByteOrder::Big;
         if dt.byte_order() != at.byte_order() || dt.itemsize() != at.itemsize() {
             return None;
         }
+        let be = dt.byte_order() == ByteOrder::Big;
         let ty = match (dt.kind(), at.kind(), dt.itemsize()) {
             (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 1) => DeltaType::U8,
             (Kind::Int | Kind::UInt, Kind::Int | Kind::UInt, 2) => DeltaType::U16,
@@ -85,6 +83,8 @@ impl Delta {
         Some((ty, be))
     }
 
+    /// Runs the kernel for this pair if there is one; false when the generic loops must run.
+    /// `src` and `dst` hold the same number of elements (checked by the callers).
     fn kernel(&self, enc: bool, src: &[u8], dst: &mut [u8]) -> bool {
         let (dt, at) = (self.dtype, self.astype);
         let int = |d: DType| matches!(d.kind(), Kind::Int | Kind::UInt);

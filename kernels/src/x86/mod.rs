@@ -237,7 +237,7 @@ pub(crate) fn intel() -> bool {
 /// window): 128 elements by default. On Intel CPUs with AVX2, 256 for element sizes from 20
 /// whose streams do not share L1 sets: on this session's Xeon (256 KiB, GB/s, three or four
 /// runs each) es 24 10.9-12.2 -> 12.3-12.7, 28 12.9-13.8 -> 14.2-14.9, 41 11.0-12.4 ->
-/// 12.9-13.5, 48 8.9-11.2 -> 11.5-12.4, 96 8.9-9.8 -> 12.0-12.3, 192 6.5-7.5 -> 8.8-9.0,
+/// 12.9-13.5, 48 8.9-11.2 -> 11.5-12.4, 96 8.9-9.8 -> 12.0-12.3, 192 6.4-7.5 -> 8.8-9.0,
 /// 255 10.8-11.8 -> 13.9-14.4 (es 17: 9.5-10.6 -> 9.8-10.3, so it keeps 128). Not applied
 /// elsewhere: a bigger step had measured mixed on Zen 4 (es 255 faster, 127 and 200 slower).
 fn tiled_chunk(lanes: usize, es: usize, split: bool) -> usize {
@@ -464,30 +464,18 @@ unsafe fn unshuffle_window<V: Vector, P: Planes>(es: usize, i: usize, c: usize, 
         // guarantees those bytes.
         *col = unsafe { V::load(p.plane(c + j).add(i)) };
     }
-    if es >= 16 {
-        // SAFETY: V's ISA is guaranteed by the caller; row k's lane l goes to
-        // dst[(i+k+16l)*es + c ..+16], c + 16 <= es, so the largest end is
-        // (i + 16 * LANES) * es, writable by the caller's contract.
-        unsafe { store_tile_rows(r, d.add(i * es + c), es) };
-    } else {
-        let mut out = r;
-        // SAFETY: V's ISA is guaranteed by the caller.
-        unsafe { transpose16(r, |k, row| out[k] = row) };
-        // Each 16-byte store spills past its element into the following ones; storing
-        // in increasing address order lets the next element's store overwrite it.
-        for l in 0..V::LANES {
-            for (k, row) in out.iter().enumerate() {
-                // SAFETY: writes dst[(i+16l+k)*es ..+16]; the largest end is
-                // (i + 16 * LANES - 1) * es + 16, writable by the caller's contract.
-                unsafe { row.store_lane(l, d.add((i + 16 * l + k) * es)) };
-            }
-        }
-    }
+    // SAFETY: V's ISA is guaranteed by the caller; row k's lane l goes to
+    // dst[(i+k+16l)*es + c ..+16]. With es >= 16, c + 16 <= es, so the largest end is
+    // (i + 16 * LANES) * es; with es < 16, c = 0 and the largest end is
+    // (i + 16 * LANES - 1) * es + 16: both writable by the caller's contract.
+    unsafe { store_tile_rows(r, d.add(i * es + c), es) };
 }
 
 /// Transposes the 16 columns `r` and stores row `k`'s lane `l` (element `k + 16 l` of the
 /// tile, 16 bytes) at `o + (k + 16 l) * es`, lane by lane: all of lane 0's rows in increasing
-/// address, then lane 1's. Storing each row's lanes together alternated between two regions
+/// address, then lane 1's. For `es < 16` each 16-byte store spills past its element into the
+/// following ones, and this order lets the next element's store overwrite the spill. For
+/// `es >= 16`, storing each row's lanes together (as this did before) alternated between two regions
 /// `16 * es` bytes apart, and Intel cores commit two stores a cycle only when consecutive
 /// stores fall in one cache line (Intel Xeon with AVX-512 under KVM, 256 KiB, AVX2 unshuffle,
 /// GB/s: es 16 15.4 -> 22.6, 20 10.8 -> 16.2, 33 10.8 -> 15.8, 48 17.1 -> 20.3, 64 14.8 ->
