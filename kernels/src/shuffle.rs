@@ -543,8 +543,9 @@ mod tests {
         }
     }
 
-    /// Both vendor tunings of the tiled shuffle (its step is longer on Intel for element sizes
-    /// from 20), whatever this CPU is: the same bytes as the scalar reference.
+    /// Both vendor tunings (the tiled shuffle's step is longer on Intel for element sizes
+    /// from 20; es 2 and 4 run the VBMI kernels on Intel CPUs that have VBMI), whatever this
+    /// CPU is: the same bytes as the scalar reference, and the planes form too.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn every_isa_matches_scalar_under_both_vendor_tunings() {
@@ -552,6 +553,12 @@ mod tests {
         for vendor in [1, 2] {
             crate::x86::VENDOR_OVERRIDE.store(vendor, Ordering::Relaxed);
             for isa in Isa::available() {
+                for es in [2, 4, 8] {
+                    for count in (0..=200).chain([255, 256, 257, 1000, 4096, 4133]) {
+                        check(isa, es, es * count + count % es, count % 64);
+                        check_planes(isa, es, count, LAYOUTS[count % LAYOUTS.len()], None);
+                    }
+                }
                 for es in [17, 19, 20, 24, 32, 33, 47, 48, 64, 100, 200, 255] {
                     for count in [255, 256, 257, 511, 512, 513, 1023, 1100] {
                         check(isa, es, es * count + es / 3, 0);

@@ -157,9 +157,16 @@ impl super::Bits for V512 {
 /// halves) the 512-bit form of the other sizes measured slower than the AVX2 kernel (es 2: 0.89
 /// vs 0.98 of memcpy, es 4: 0.71 vs 0.95, es 16: 0.08 vs 0.39 at 256 KiB), so they run the AVX2
 /// kernel (AVX-512 F implies AVX2).
+///
+/// Element sizes 2, 4 and 8 run the VBMI kernel where [`super::vbmi::usable`] says so (Intel
+/// CPUs with VBMI).
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) fn shuffle_strided(es: usize, count: usize, src: &[u8], dst: &mut [u8], stride: usize) {
     match es {
+        // SAFETY: usable() has checked VBMI; F and BW are this function's features.
+        2 | 4 | 8 if super::vbmi::usable() => unsafe {
+            super::vbmi::shuffle(es, count, src, dst, stride)
+        },
         // SAFETY: this function is compiled for, and only callable (unsafely) on, AVX-512 F+BW CPUs.
         8 => unsafe { super::shuffle_pow2::<V512>(es, count, src, dst, stride) },
         // SAFETY: as above.

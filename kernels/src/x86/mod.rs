@@ -17,6 +17,7 @@ pub(crate) mod avx512;
 pub(crate) mod delta;
 pub(crate) mod fso;
 pub(crate) mod sse2;
+pub(crate) mod vbmi;
 
 use crate::shuffle::{shuffle_tail, unshuffle_tail_planes, Planes};
 
