@@ -417,13 +417,18 @@ fn corrected_quotient(x: f64, scale: f64, recip: f64) -> f64 {
 }
 
 /// `Some(1 / scale)` when the division-free decode (see [`decode_f64_recip`]) gives `x / scale`
-/// bit for bit for **every** value `x` of `T`, checked here value by value (65,536 at most); so
-/// only for types of at most 16 bits: `None` for wider ones, and `None` whenever one value
-/// differs (a subnormal or overflowing quotient, say). Costs about as much as decoding 65,536
-/// values by division: call it once per scale, not per chunk.
+/// bit for bit for **every** value `x` of `T`. For types of at most 16 bits this is checked
+/// value by value (65,536 at most), so any scale can qualify, and `None` whenever one value
+/// differs (a subnormal or overflowing quotient, say); it costs about as much as decoding 65,536
+/// values by division: call it once per scale, not per chunk. For wider types it is
+/// [`proven_reciprocal`]: the scales for which the exactness is proven for every integer up to
+/// 2^64 (integral scales such as 10, 100 or 1e6, and their power-of-two multiples).
 pub fn exact_reciprocal<T: Encoded>(scale: f64) -> Option<f64> {
     let bits = 8 * core::mem::size_of::<T>();
-    if bits > 16 || !scale.is_finite() || scale == 0.0 {
+    if bits > 16 {
+        return proven_reciprocal(scale);
+    }
+    if !scale.is_finite() || scale == 0.0 {
         return None;
     }
     let recip = 1.0 / scale;
@@ -440,6 +445,45 @@ pub fn exact_reciprocal<T: Encoded>(scale: f64) -> Option<f64> {
         },
     );
     same.then_some(recip)
+}
+
+/// `Some(1 / scale)` when the division-free quotient ([`decode_f64_recip`]'s multiply and two
+/// FMAs) is proven to equal the correctly rounded `x / scale` for every integer `x` with
+/// `|x| <= 2^64` (every code of every [`Encoded`] type): when `|scale| = M * 2^E` with `M` odd
+/// and below 2^48, and `2^-900 <= |scale| <= 2^900`. That holds for 10, 100, 1000, ... up to 1e20
+/// (odd part `5^k`), for 0.5, 3, 12345, and not for 0.1 or 1/3 (53-bit odd parts). Otherwise
+/// `None`.
+///
+/// Proof. Let `z = x / scale` (exact), `u = 2^-53`, `y = RN(1 / scale) = (1 + h) / scale` with
+/// `|h| <= u`. The code computes `q0 = RN(x * y)`, `r0 = RN(x - q0 * scale)` (one FMA) and
+/// returns `q1 = RN(q0 + r0 * y)` (one FMA). The range bounds keep every quantity normal and
+/// finite (`|x| >= 1` makes `z`, `q0` and a non-zero `r0` far from the subnormal range; `x = 0`
+/// gives `q1 = 0 * y`, the zero of `scale`'s sign, as `0 / scale`).
+/// * `|x * y - z| <= |z| u < ulp(z)` and `|q0 - x * y| <= ulp(x * y) / 2 <= ulp(z)`, so
+///   `|q0 - z| <= 2 ulp(z)`.
+/// * `r0 = (x - q0 * scale)(1 + t)` with `|t| <= u`, so `v = q0 + r0 * y` satisfies
+///   `v - z = (z - q0)((1 + t)(1 + h) - 1)` and `|v - z| <= 2 ulp(z)(2u + u^2) < 4.01 u ulp(z)`.
+/// * `q1 = RN(v)` equals `RN(z)` when no rounding boundary (midpoint between adjacent doubles)
+///   lies within `|v - z|` of `z`. Write `x = X * 2^F` (integer `X`, `F >= 0`) and let `z` be in
+///   `[2^e, 2^(e+1))`. The boundaries near `z` are odd multiples of `2^(e-53)` (`z`'s binade)
+///   and of `2^(e-54)` (the one below), and `z / 2^(e-54) = X * 2^G / M` with an integer
+///   `G = F + 54 - e - E > 0` (as `e <= log2(X / M) + F - E` and `X < 2^53`): a fraction with
+///   denominator `M`, so it is an odd integer (impossible: that would make `x = scale * z` need
+///   more than 53 significant bits) or at least `1 / M` away from each one. So every boundary
+///   is at least `2^(e-54) / M = ulp(z) / (4M)` from `z`, more than `4.01 u ulp(z)` when
+///   `M < 2^49`.
+///
+/// The 16-bit codes' value-by-value check in [`exact_reciprocal`] agrees with this on every
+/// scale it accepts, and the tests compare both paths on random and edge codes of every width.
+pub fn proven_reciprocal(scale: f64) -> Option<f64> {
+    let a = scale.abs();
+    // Also rejects NaN, infinities, zero and subnormals.
+    if !((-900f64).exp2()..=900f64.exp2()).contains(&a) {
+        return None;
+    }
+    let significand = (a.to_bits() & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let odd = significand >> significand.trailing_zeros();
+    (odd < 1u64 << 48).then(|| 1.0 / scale)
 }
 
 /// Whether `isa` runs `mul_add` as an instruction (else the division is the faster loop).
@@ -875,12 +919,151 @@ mod tests {
             "{e1} {e2} {e3} {e4}"
         );
         assert!(d1 + d2 + d3 + d4 > 0, "no scale needed the correction step");
-        assert_eq!(exact_reciprocal::<u32>(10.0), None);
-        assert_eq!(exact_reciprocal::<i64>(10.0), None);
+        // Wider codes: the proven scales only.
+        assert_eq!(exact_reciprocal::<u32>(10.0), Some(0.1));
+        assert_eq!(exact_reciprocal::<i64>(10.0), Some(0.1));
+        assert_eq!(exact_reciprocal::<i32>(0.1), None);
         assert_eq!(exact_reciprocal::<u16>(0.0), None);
         assert_eq!(exact_reciprocal::<u16>(f64::NAN), None);
         // Quotients of 5e-324 overflow: refused.
         assert_eq!(exact_reciprocal::<u16>(5e-324), None);
+    }
+
+    #[test]
+    fn proven_reciprocal_accepts_small_odd_parts_in_range() {
+        let yes = [
+            1.0,
+            2.0,
+            3.0,
+            7.0,
+            10.0,
+            100.0,
+            1e3,
+            1e6,
+            1e14,
+            1e20,
+            0.5,
+            0.25,
+            12345.0,
+            -10.0,
+            -1e4,
+            5.0 * (-800f64).exp2(),
+            ((1u64 << 48) - 1) as f64,
+            (-900f64).exp2(),
+            900f64.exp2(),
+        ];
+        for s in yes {
+            assert_eq!(proven_reciprocal(s), Some(1.0 / s), "{s}");
+        }
+        let no = [
+            0.1,
+            1.0 / 3.0,
+            0.3,
+            1e21, // odd part 5^21 > 2^48
+            ((1u64 << 48) + 1) as f64,
+            1e300,
+            1e-300,
+            5e-324,
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::MAX,
+            (-901f64).exp2(),
+            901f64.exp2(),
+        ];
+        for s in no {
+            assert_eq!(proven_reciprocal(s), None, "{s}");
+        }
+    }
+
+    /// The proof behind `proven_reciprocal`, checked where it can be: every 16-bit code for
+    /// many scales it accepts (random odd parts of 1 to 48 bits, exponents -60..60, both signs);
+    /// and random and extreme codes of every wider type through both decode paths on every ISA.
+    #[test]
+    fn proven_reciprocal_decodes_equal_division() {
+        let mut s = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let mut scales = vec![10.0, 100.0, 1e6, 1e20, -3.0, 0.5];
+        while scales.len() < 64 {
+            let bits = 1 + next() % 48;
+            let m = (next() >> (64 - bits)) | 1;
+            let e = (next() % 121) as f64 - 60.0;
+            let sign = if next() % 2 == 0 { 1.0 } else { -1.0 };
+            scales.push(sign * m as f64 * e.exp2());
+        }
+        let all16: Vec<f64> = (0..=u16::MAX)
+            .map(|v| v as f64)
+            .chain((i16::MIN..0).map(f64::from))
+            .collect();
+        for &scale in &scales {
+            let r = proven_reciprocal(scale).expect("an accepted scale");
+            assert!(
+                all16
+                    .iter()
+                    .all(|&x| corrected_quotient(x, scale, r).to_bits() == (x / scale).to_bits()),
+                "scale {scale}"
+            );
+        }
+        fn wide<T: Encoded + Copy>(codes: &[T], scales: &[f64]) {
+            for &scale in scales {
+                let r = exact_reciprocal::<T>(scale).expect("a proven scale");
+                for isa in Isa::available() {
+                    let mut want = vec![0f64; codes.len()];
+                    decode_f64_with(isa, codes, 1000.0, scale, &mut want);
+                    let mut got = vec![0f64; codes.len()];
+                    decode_f64_recip_with(isa, codes, 1000.0, scale, r, &mut got);
+                    assert!(
+                        want.iter()
+                            .zip(&got)
+                            .all(|(a, b)| a.to_bits() == b.to_bits()),
+                        "{isa} scale {scale}"
+                    );
+                    let mut want = vec![0f32; codes.len()];
+                    decode_to_f32_with(isa, codes, -2.5, scale, &mut want);
+                    let mut got = vec![0f32; codes.len()];
+                    decode_to_f32_recip_with(isa, codes, -2.5, scale, r, &mut got);
+                    assert!(
+                        want.iter()
+                            .zip(&got)
+                            .all(|(a, b)| a.to_bits() == b.to_bits()),
+                        "f32 {isa} scale {scale}"
+                    );
+                }
+            }
+        }
+        let raw: Vec<u64> = (0..20_000).map(|_| next()).collect();
+        let ends = [
+            0u64,
+            1,
+            2,
+            3,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+            (1 << 63) - 1,
+        ];
+        let raw: Vec<u64> = raw.iter().copied().chain(ends).collect();
+        // Random codes of every magnitude (shifted right by 0..63) plus the extremes.
+        let mixed: Vec<u64> = raw.iter().map(|&v| v >> (v % 64)).chain(ends).collect();
+        wide(
+            &mixed.iter().map(|&v| v as i64).collect::<Vec<_>>(),
+            &scales,
+        );
+        wide(&mixed, &scales);
+        wide(
+            &mixed.iter().map(|&v| v as i32).collect::<Vec<_>>(),
+            &scales,
+        );
+        wide(
+            &mixed.iter().map(|&v| v as u32).collect::<Vec<_>>(),
+            &scales,
+        );
     }
 
     #[test]

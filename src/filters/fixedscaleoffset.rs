@@ -91,8 +91,8 @@ pub struct FixedScaleOffset {
     recip: RecipCache,
 }
 
-/// `1 / scale` when the division-free decode is exact for every value of a 1- or 2-byte
-/// `astype` (`kf::exact_reciprocal`, checked once per codec on first decode). A cache of a
+/// `1 / scale` when the division-free decode is exact for every value of `astype`
+/// (`kf::exact_reciprocal`, found once per codec on first decode). A cache of a
 /// function of the other fields, so it takes no part in equality.
 #[derive(Debug, Clone, Default)]
 struct RecipCache(std::sync::OnceLock<Option<f64>>);
@@ -284,8 +284,9 @@ impl FixedScaleOffset {
             return false;
         }
         let (o, s) = (self.offset.f64(), self.scale.f64());
-        // 1- and 2-byte codes decode without a division when that was checked to give the
-        // same bits for every code (kf::exact_reciprocal); wider codes divide.
+        // Codes decode without a division when that gives the same bits for every code
+        // (kf::exact_reciprocal): checked code by code for 1- and 2-byte codes, proven for
+        // integral scales (odd part below 2^48) for wider ones; otherwise they divide.
         let recip = |exact: fn(f64) -> Option<f64>| *self.recip.0.get_or_init(|| exact(s));
         macro_rules! go {
             ($a:ty, $f:ty, $dec:ident, $rdec:ident) => {
@@ -294,10 +295,7 @@ impl FixedScaleOffset {
                     try_cast_slice_mut::<u8, $f>(dst),
                 ) {
                     (Ok(x), Ok(d)) if x.len() == d.len() => {
-                        match (std::mem::size_of::<$a>() <= 2)
-                            .then(|| recip(kf::exact_reciprocal::<$a>))
-                            .flatten()
-                        {
+                        match recip(kf::exact_reciprocal::<$a>) {
                             Some(r) => kf::$rdec::<$a>(x, o, s, r, d),
                             None => kf::$dec::<$a>(x, o, s, d),
                         }
