@@ -185,13 +185,16 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // 28 (AVX2 es 19: 23.2 -> 20.1 GB/s) and faster only at es 24 (21.3 -> 23.4), so every
     // window stores all 16 columns.)
     // For es 17 and 18 the second 16-column window would overlap the first in all but one or
-    // two columns: those columns are copied byte by byte after the loop instead (256 KiB on
+    // two columns (for es 33 the third the second in all but one): those columns are copied
+    // byte by byte after the loop instead (256 KiB on
     // the Xeon, ratio to memcpy, three alternating runs: es 17 0.24-0.26 -> 0.31-0.32, es 18
     // 0.26-0.27 -> 0.31-0.32, AVX2 and AVX-512 alike; SSE2 0.13 / 0.14 -> 0.24 / 0.21). With
     // three to five columns the byte loop did not pay: es 19 level (0.26), 20 0.29-0.30 -> 0.24,
-    // 21 0.27-0.29 -> 0.22.
-    let narrow_rest = matches!(es, 17 | 18);
-    let windows = if narrow_rest { 1 } else { usize::MAX };
+    // 21 0.27-0.29 -> 0.22. Past two full windows it paid only at es 33 (one column: 0.26-0.28
+    // -> 0.29-0.31); es 49, 65 and 97 were level or slower, and 34, 50, 66 (two columns)
+    // slower (0.28-0.30 -> 0.25-0.27).
+    let narrow_rest = matches!(es, 17 | 18 | 33);
+    let windows = if narrow_rest { es / 16 } else { usize::MAX };
     for n in [chunk, 1] {
         let span = n * t;
         // Row reads span (i + span - 1) * es + c .. + 16; for es < 16 that can pass the step's
@@ -213,19 +216,20 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
         }
     }
     if narrow_rest {
-        // The one or two columns past the first window, element by element: cheaper than a
-        // second, overlapping window that would transpose 16 columns for them.
-        let rest = &mut dst[16 * stride..];
-        if es == 18 {
-            let (c16, c17) = rest.split_at_mut(stride);
-            for (e, (a, b)) in c16[..i].iter_mut().zip(&mut c17[..i]).enumerate() {
-                let w = &src[e * 18 + 16..e * 18 + 18];
+        // The one or two columns past the full windows, element by element: cheaper than an
+        // overlapping window that would transpose 16 columns for them.
+        let first = es / 16 * 16;
+        let rest = &mut dst[first * stride..];
+        if es % 16 == 2 {
+            let (c0, c1) = rest.split_at_mut(stride);
+            for (e, (a, b)) in c0[..i].iter_mut().zip(&mut c1[..i]).enumerate() {
+                let w = &src[e * es + first..e * es + first + 2];
                 *a = w[0];
                 *b = w[1];
             }
         } else {
             for (e, b) in rest[..i].iter_mut().enumerate() {
-                *b = src[e * 17 + 16];
+                *b = src[e * es + first];
             }
         }
     }
