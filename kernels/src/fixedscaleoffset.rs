@@ -836,6 +836,38 @@ mod tests {
         }
     }
 
+    /// Decoding `src` with `recip` gives the division's bits, to f64 (offset `off64`) and to
+    /// f32 (offset `off32`), on `isa`.
+    fn assert_recip_decodes_as_division<T: Encoded>(
+        isa: Isa,
+        src: &[T],
+        scale: f64,
+        recip: f64,
+        off64: f64,
+        off32: f64,
+    ) {
+        let mut want = vec![0f64; src.len()];
+        decode_f64_with(isa, src, off64, scale, &mut want);
+        let mut got = vec![0f64; src.len()];
+        decode_f64_recip_with(isa, src, off64, scale, recip, &mut got);
+        assert!(
+            want.iter()
+                .zip(&got)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{isa} scale {scale} offset {off64}"
+        );
+        let mut want = vec![0f32; src.len()];
+        decode_to_f32_with(isa, src, off32, scale, &mut want);
+        let mut got = vec![0f32; src.len()];
+        decode_to_f32_recip_with(isa, src, off32, scale, recip, &mut got);
+        assert!(
+            want.iter()
+                .zip(&got)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "f32 {isa} scale {scale} offset {off32}"
+        );
+    }
+
     /// Scales of every kind: powers of ten and two, awkward reciprocals, negative, tiny and
     /// huge (where the check must refuse), for every narrow type; the recip decode must equal
     /// the division decode bit for bit wherever `exact_reciprocal` says yes, and a scale that
@@ -862,26 +894,7 @@ mod tests {
                 }
                 for isa in Isa::available() {
                     for offset in [0.0, 1000.0, -3.25] {
-                        let mut want = vec![0f64; src.len()];
-                        decode_f64_with(isa, &src, offset, scale, &mut want);
-                        let mut got = vec![0f64; src.len()];
-                        decode_f64_recip_with(isa, &src, offset, scale, r, &mut got);
-                        assert!(
-                            want.iter()
-                                .zip(&got)
-                                .all(|(a, b)| a.to_bits() == b.to_bits()),
-                            "{isa} scale {scale} offset {offset}"
-                        );
-                        let mut want = vec![0f32; src.len()];
-                        decode_to_f32_with(isa, &src, offset, scale, &mut want);
-                        let mut got = vec![0f32; src.len()];
-                        decode_to_f32_recip_with(isa, &src, offset, scale, r, &mut got);
-                        assert!(
-                            want.iter()
-                                .zip(&got)
-                                .all(|(a, b)| a.to_bits() == b.to_bits()),
-                            "f32 {isa} scale {scale} offset {offset}"
-                        );
+                        assert_recip_decodes_as_division(isa, &src, scale, r, offset, offset);
                     }
                 }
             }
@@ -1010,30 +1023,11 @@ mod tests {
                 "scale {scale}"
             );
         }
-        fn wide<T: Encoded + Copy>(codes: &[T], scales: &[f64]) {
+        fn wide<T: Encoded>(codes: &[T], scales: &[f64]) {
             for &scale in scales {
                 let r = exact_reciprocal::<T>(scale).expect("a proven scale");
                 for isa in Isa::available() {
-                    let mut want = vec![0f64; codes.len()];
-                    decode_f64_with(isa, codes, 1000.0, scale, &mut want);
-                    let mut got = vec![0f64; codes.len()];
-                    decode_f64_recip_with(isa, codes, 1000.0, scale, r, &mut got);
-                    assert!(
-                        want.iter()
-                            .zip(&got)
-                            .all(|(a, b)| a.to_bits() == b.to_bits()),
-                        "{isa} scale {scale}"
-                    );
-                    let mut want = vec![0f32; codes.len()];
-                    decode_to_f32_with(isa, codes, -2.5, scale, &mut want);
-                    let mut got = vec![0f32; codes.len()];
-                    decode_to_f32_recip_with(isa, codes, -2.5, scale, r, &mut got);
-                    assert!(
-                        want.iter()
-                            .zip(&got)
-                            .all(|(a, b)| a.to_bits() == b.to_bits()),
-                        "f32 {isa} scale {scale}"
-                    );
+                    assert_recip_decodes_as_division(isa, codes, scale, r, 1000.0, -2.5);
                 }
             }
         }

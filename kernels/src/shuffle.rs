@@ -544,7 +544,7 @@ mod tests {
     }
 
     /// Both vendor tunings (the tiled shuffle's step is longer on Intel for element sizes
-    /// from 20; es 2 and 4 run the VBMI kernels on Intel CPUs that have VBMI), whatever this
+    /// from 20; es 2, 4 and 8 run the VBMI kernel on Intel CPUs that have VBMI), whatever this
     /// CPU is: the same bytes as the scalar reference, and the planes form too.
     #[cfg(target_arch = "x86_64")]
     #[test]

@@ -158,8 +158,9 @@ fn run_fso_decode(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     fso_decode(isa, es, s, d, None)
 }
 
-/// [`run_fso_decode`] through the division-free path the `fixedscaleoffset` codec takes for
-/// 1- and 2-byte codes when `exact_reciprocal` proves it exact (scale 10 with i16 codes is).
+/// [`run_fso_decode`] through the division-free path the `fixedscaleoffset` codec takes when
+/// `exact_reciprocal` says it is exact (checked code by code for 1- and 2-byte codes, proven for
+/// integral scales of wider ones; scale 10 with i16 codes is).
 fn run_fso_decode_recip(isa: Isa, es: usize, s: &[u8], d: &mut [u8]) {
     static RECIP: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
     let recip = *RECIP.get_or_init(|| {

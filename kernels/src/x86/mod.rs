@@ -186,13 +186,12 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // window stores all 16 columns.)
     // For es 17 and 18 the second 16-column window would overlap the first in all but one or
     // two columns (for es 33 the third the second in all but one): those columns are copied
-    // byte by byte after the loop instead (256 KiB on
-    // the Xeon, ratio to memcpy, three alternating runs: es 17 0.24-0.26 -> 0.31-0.32, es 18
-    // 0.26-0.27 -> 0.31-0.32, AVX2 and AVX-512 alike; SSE2 0.13 / 0.14 -> 0.24 / 0.21). With
-    // three to five columns the byte loop did not pay: es 19 level (0.26), 20 0.29-0.30 -> 0.24,
-    // 21 0.27-0.29 -> 0.22. Past two full windows it paid only at es 33 (one column: 0.26-0.28
-    // -> 0.29-0.31); es 49, 65 and 97 were level or slower, and 34, 50, 66 (two columns)
-    // slower (0.28-0.30 -> 0.25-0.27).
+    // byte by byte after the loop instead (256 KiB on the Xeon, ratio to memcpy, alternating
+    // runs: es 17 0.24-0.26 -> 0.31-0.33, es 18 0.26-0.27 -> 0.28-0.32, AVX2 and AVX-512
+    // alike; SSE2 0.13 / 0.14 -> 0.24 / 0.21; es 33 0.26-0.30 -> 0.29-0.32). With three to
+    // five columns the byte loop did not pay: es 19 level (0.26), 20 0.29-0.30 -> 0.24, 21
+    // 0.27-0.29 -> 0.22; es 49, 65 and 97 were level or slower, and 34, 50, 66 (two columns
+    // past two or more windows) slower (0.28-0.32 -> 0.25-0.28).
     let narrow_rest = matches!(es, 17 | 18 | 33);
     let windows = if narrow_rest { es / 16 } else { usize::MAX };
     for n in [chunk, 1] {

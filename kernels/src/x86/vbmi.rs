@@ -33,9 +33,9 @@ type Table = [u8; 64];
 const fn table(es: usize, half: usize) -> Table {
     let mut t = [0u8; 64];
     let mut k = 0;
-    // One call gathers `64 / es` consecutive elements' bytes (`128 / es` elements are in the
-    // pair) for the `es / 2` streams `half * es / 2 ..`: output byte `k` is byte
-    // `half * es / 2 + k / per` of element `k % per`, with `per = 128 / es`.
+    // One call covers the `per = 128 / es` elements of the loaded pair for the `es / 2`
+    // streams `half * es / 2 ..` (`per` bytes each): output byte `k` is byte
+    // `half * es / 2 + k / per` of element `k % per`.
     let per = 128 / es;
     while k < 64 {
         t[k] = (es * (k % per) + half * es / 2 + k / per) as u8;
