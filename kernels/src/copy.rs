@@ -48,6 +48,97 @@ pub fn extend(out: &mut Vec<u8>, src: &[u8]) {
     out.extend_from_slice(src);
 }
 
+/// Appends the concatenation of `parts` to `out` (no zero-fill of the new bytes first), the
+/// copies run through `run_all`: it is given a function that copies part `i` to its place and
+/// may call it for any indices, in any order, on any threads (a rayon `for_each` over
+/// `0..parts.len()` splits the copying between the pool's threads). Each part is copied exactly
+/// once: indices called twice are skipped, and parts `run_all` did not copy are copied here
+/// after it returns, so the result is the concatenation whatever `run_all` does.
+///
+/// # Panics
+/// If the total length overflows `usize` or the allocation fails (as `Vec::reserve`).
+pub fn extend_concat(
+    out: &mut Vec<u8>,
+    parts: &[&[u8]],
+    run_all: impl FnOnce(&(dyn Fn(usize) + Sync)),
+) {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    const FREE: u8 = 0;
+    const COPYING: u8 = 1;
+    const DONE: u8 = 2;
+    let mut offsets = Vec::with_capacity(parts.len());
+    let mut total = 0usize;
+    for p in parts {
+        offsets.push(total);
+        total = total
+            .checked_add(p.len())
+            .expect("extend_concat: capacity overflow");
+    }
+    out.reserve(total);
+    let len = out.len();
+    let base = SharedDst(out.spare_capacity_mut().as_mut_ptr().cast::<u8>());
+    let state: Vec<AtomicU8> = parts.iter().map(|_| AtomicU8::new(FREE)).collect();
+    let copy_one = |i: usize| {
+        let (Some(src), Some(&at), Some(st)) = (parts.get(i), offsets.get(i), state.get(i)) else {
+            return;
+        };
+        if st
+            .compare_exchange(FREE, COPYING, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        // SAFETY: `at + src.len() <= total` and `total` spare bytes were reserved above, so
+        // the destination range is inside `out`'s allocation; the ranges of different parts
+        // are disjoint (consecutive offsets), only the one caller that moved this part from
+        // FREE to COPYING writes its range, and nothing reads the spare bytes until every
+        // part is DONE (below). `src` is a shared borrow alive for this whole call, so it
+        // cannot overlap the exclusively borrowed `out`.
+        unsafe { copy_raw(src.as_ptr(), base.get().add(at), src.len()) };
+        st.store(DONE, Ordering::Release);
+    };
+    run_all(&copy_one);
+    for (i, st) in state.iter().enumerate() {
+        copy_one(i);
+        // A part another thread claimed: its copy finished before `run_all` returned (the
+        // function's borrow ends there), and this Acquire load makes its bytes visible here.
+        while st.load(Ordering::Acquire) != DONE {
+            std::hint::spin_loop();
+        }
+    }
+    // SAFETY: every part is DONE, so the bytes `len..len + total` (the parts' disjoint ranges,
+    // which tile it) were written, and `len + total` is within the capacity reserved above.
+    unsafe { out.set_len(len + total) };
+}
+
+/// The start of `extend_concat`'s destination, shared by the threads that copy into disjoint
+/// ranges of it.
+struct SharedDst(*mut u8);
+
+impl SharedDst {
+    fn get(&self) -> *mut u8 {
+        self.0
+    }
+}
+
+// SAFETY: `extend_concat` hands each range behind this pointer to exactly one writer (its
+// per-part state), and reads none of it until every writer has finished.
+unsafe impl Sync for SharedDst {}
+
+/// Copies `n` bytes with the vector copy where the CPU has AVX2.
+///
+/// # Safety
+/// `s` must be readable and `d` writable for `n` bytes, and the ranges must not overlap.
+unsafe fn copy_raw(s: *const u8, d: *mut u8, n: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if n >= 256 && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 was detected just above; the ranges are the caller's contract.
+        return unsafe { avx2_copy_raw(s, d, n) };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { core::ptr::copy_nonoverlapping(s, d, n) }
+}
+
 /// A new `Vec` of `len` bytes, filled by `fill` in place, with no zero-fill first (at 8 MiB
 /// the fill of `vec![0; len]` costs about as much as a shuffle of the same bytes).
 ///
@@ -110,6 +201,41 @@ unsafe fn avx2_copy_raw(s: *const u8, d: *mut u8, n: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extend_concat_copies_each_part_once_whatever_run_all_does() {
+        let src: Vec<u8> = (0..5000u32).map(|i| (i * 31 + 5) as u8).collect();
+        let cuts = [0usize, 0, 3, 300, 301, 1000, 1000, 2999, 5000];
+        let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &src[w[0]..w[1]]).collect();
+        let n = parts.len();
+        // None, all, some twice, out of range, a reversed subset, and from several threads.
+        type Runner = Box<dyn Fn(&(dyn Fn(usize) + Sync))>;
+        let runners: Vec<Runner> = vec![
+            Box::new(|_| {}),
+            Box::new(move |f| (0..n).for_each(f)),
+            Box::new(move |f| (0..n).chain(0..n).chain(n..n + 3).for_each(f)),
+            Box::new(move |f| (0..n).rev().step_by(2).for_each(f)),
+            Box::new(move |f| {
+                std::thread::scope(|s| {
+                    for t in 0..3 {
+                        s.spawn(move || (t..n).step_by(2).for_each(f));
+                    }
+                })
+            }),
+        ];
+        for (k, run) in runners.iter().enumerate() {
+            for head in [0usize, 5] {
+                let mut out = vec![9u8; head];
+                extend_concat(&mut out, &parts, |f| run(f));
+                assert_eq!(out.len(), head + src.len(), "runner {k}");
+                assert!(out[..head].iter().all(|&b| b == 9), "runner {k}");
+                assert_eq!(&out[head..], &src[..], "runner {k} head {head}");
+            }
+        }
+        let mut out = vec![1u8];
+        extend_concat(&mut out, &[], |f| f(0));
+        assert_eq!(out, [1]);
+    }
 
     #[test]
     fn copies_every_length_and_offset() {

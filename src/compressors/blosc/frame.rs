@@ -716,14 +716,18 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The parallel encoder: contiguous runs of blocks (or, for a single block, its streams) are
-/// compressed on the rayon pool, each into its own buffer, and appended to the frame in block
-/// order as soon as the next one is ready, by whichever thread finished it (so the copying
-/// overlaps the other threads' compression instead of following it). Returns None (the caller
-/// then runs the serial encoder, which applies c-blosc's budget stream by stream) unless the
-/// result is clearly under the budget, in which case no stream's `maxout` was bound and the
-/// bytes equal the serial encoder's. The header and the block-start table are left zero for
-/// the caller, with the block starts returned beside them.
+/// The parallel encoder. The input is cut into contiguous runs of blocks (or, for a single
+/// block, into its streams). The first task to start becomes the *front writer*: it takes runs
+/// from the front, in order, and compresses them straight into the frame. The other tasks take
+/// runs from the back, each into its own buffer, until the two ends meet; those buffers are
+/// then appended to the frame in order by a copy split between the pool's threads. So only the
+/// back runs' output is copied once more, and that copy is shared (the serial encoder copies
+/// nothing; an earlier design here compressed every run into a buffer and appended each in
+/// turn: a second pass over all of the output). Returns None (the caller then runs the serial
+/// encoder, which applies c-blosc's budget stream by stream) unless the result is clearly
+/// under the budget, in which case no stream's `maxout` was bound and the bytes equal the
+/// serial encoder's. The header and the block-start table are left zero for the caller, with
+/// the block starts returned beside them.
 fn encode_parallel(
     p: &EncodeParams,
     input: &[u8],
@@ -732,118 +736,120 @@ fn encode_parallel(
     threads: usize,
     maxbytes: usize,
 ) -> Option<(Vec<u8>, Vec<usize>)> {
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    use std::sync::{Mutex, MutexGuard};
+    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+        match m.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
     let nblocks = input.len().div_ceil(blocksize);
     let table_end = HEADER + 4 * nblocks;
     if nblocks == 1 {
         return encode_one_block_parallel(p, input, splits_of(0), table_end, maxbytes);
     }
-    // Runs of about 64 KiB or more, and at least eight per thread: small enough that the
-    // ordered appends keep up with compression and the last run's copy is short.
+    // Runs of about 64 KiB or more (one claim per run), and at least eight per thread so the
+    // two ends meet with little work left on any thread.
     let per = nblocks
         .div_ceil(threads.max(1) * 8)
         .max((64 << 10) / blocksize)
         .max(1);
     let run_bytes = per * blocksize;
     let nruns = input.len().div_ceil(run_bytes);
-    let mut frame = Vec::with_capacity(maxbytes);
-    frame.resize(table_end, 0);
-    let asm = std::sync::Mutex::new(Assembly {
-        head: Some((frame, Vec::with_capacity(nblocks))),
-        next: 0,
-        ready: (0..nruns).map(|_| None).collect(),
-    });
-    let claim = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicBool::new(false);
-    // Each ticket compresses the next unclaimed run (runs are claimed in order whatever
-    // thread runs the ticket, so the frame fills from the front while threads compress).
-    (0..nruns).into_par_iter().with_max_len(1).for_each(|_| {
-        use std::sync::atomic::Ordering::Relaxed;
-        let g = claim.fetch_add(1, Relaxed);
-        if failed.load(Relaxed) {
-            return;
-        }
-        let Some(run) = input
+    let run = |g: usize| {
+        input
             .get(g * run_bytes..)
             .map(|r| r.get(..run_bytes).unwrap_or(r))
-        else {
-            return;
-        };
-        let mut v = take_part(run.len() + 4 * run.len().div_ceil(blocksize) * p.typesize);
-        let mut starts = Vec::with_capacity(per);
-        for (k, b) in run.chunks(blocksize).enumerate() {
-            starts.push(v.len());
-            if !matches!(
-                append_block(p, splits_of(g * per + k), b, &mut v, None),
-                Ok(true)
-            ) {
-                failed.store(true, Relaxed);
-                return;
-            }
-        }
-        if !deposit(&asm, g, (v, starts), maxbytes.saturating_sub(blocksize)) {
-            failed.store(true, Relaxed);
-        }
-    });
-    let asm = match asm.into_inner() {
-        Ok(a) => a,
-        Err(poisoned) => poisoned.into_inner(),
     };
-    if failed.into_inner() || asm.next != nruns {
+    // Appends run `g`'s blocks to `out`, recording their starts. False on failure.
+    let append_run = |g: usize, out: &mut Vec<u8>, starts: &mut Vec<usize>| -> bool {
+        let Some(r) = run(g) else {
+            return false;
+        };
+        r.chunks(blocksize).enumerate().all(|(k, b)| {
+            starts.push(out.len());
+            matches!(
+                append_block(p, splits_of(g * per + k), b, out, None),
+                Ok(true)
+            )
+        })
+    };
+    let mut frame = Vec::with_capacity(maxbytes);
+    frame.resize(table_end, 0);
+    // The frame, its block starts and how many runs it holds (`0..k`).
+    let front = Mutex::new(Some((frame, Vec::with_capacity(nblocks), 0usize)));
+    // Unclaimed runs: `lo..hi`.
+    let unclaimed = Mutex::new(0..nruns);
+    let back: Vec<Mutex<Option<Part>>> = (0..nruns).map(|_| Mutex::new(None)).collect();
+    // (Through functions, so the lock is released before the run is compressed: a guard in a
+    // `while let` scrutinee would live through the loop body.)
+    let claim_front = || lock(&unclaimed).next();
+    let claim_back = || lock(&unclaimed).next_back();
+    let failed = AtomicBool::new(false);
+    (0..threads.max(1))
+        .into_par_iter()
+        .with_max_len(1)
+        .for_each(|_| {
+            let head = lock(&front).take();
+            if let Some((mut out, mut starts, mut k)) = head {
+                while let Some(g) = claim_front() {
+                    if failed.load(Relaxed) || !append_run(g, &mut out, &mut starts) {
+                        failed.store(true, Relaxed);
+                        break;
+                    }
+                    k = g + 1;
+                }
+                *lock(&front) = Some((out, starts, k));
+            } else {
+                while let Some(g) = claim_back() {
+                    let Some(r) = run(g) else { break };
+                    let mut v = take_part(r.len() + 4 * r.len().div_ceil(blocksize) * p.typesize);
+                    let mut s = Vec::with_capacity(per);
+                    if failed.load(Relaxed) || !append_run(g, &mut v, &mut s) {
+                        failed.store(true, Relaxed);
+                        give_back(std::iter::once(v));
+                        break;
+                    }
+                    if let Some(slot) = back.get(g) {
+                        *lock(slot) = Some((v, s));
+                    }
+                }
+            }
+        });
+    let (mut out, mut starts, k) = lock(&front).take()?;
+    if failed.into_inner() {
         return None;
     }
-    let (out, block_starts) = asm.head?;
+    // The front writer took runs 0..k; the back runs k.. are all in their buffers (a missing
+    // one fails the collect below).
+    let parts: Vec<Part> = back
+        .into_iter()
+        .skip(k)
+        .map(|m| match m.into_inner() {
+            Ok(v) => v,
+            Err(poisoned) => poisoned.into_inner(),
+        })
+        .collect::<Option<_>>()?;
+    let mut at = out.len();
+    for (v, s) in &parts {
+        starts.extend(s.iter().map(|&b| at + b));
+        at += v.len();
+    }
+    let slices: Vec<&[u8]> = parts.iter().map(|(v, _)| v.as_slice()).collect();
+    copy::extend_concat(&mut out, &slices, |copy_part| {
+        (0..slices.len())
+            .into_par_iter()
+            .with_max_len(1)
+            .for_each(copy_part)
+    });
+    give_back(parts.into_iter().map(|(v, _)| v));
     // Equal to the serial encoder only when no stream's maxout could have been bound.
-    (out.len() + blocksize <= maxbytes && block_starts.len() == nblocks)
-        .then_some((out, block_starts))
+    (out.len() + blocksize <= maxbytes && starts.len() == nblocks).then_some((out, starts))
 }
 
 /// A compressed run: its bytes, and the offsets in them of the blocks it holds.
 type Part = (Vec<u8>, Vec<usize>);
-
-/// The frame being assembled in block order by the parallel encoder.
-struct Assembly {
-    /// The frame so far and its block starts; None while a thread is appending to it.
-    head: Option<(Vec<u8>, Vec<usize>)>,
-    /// The next run to append.
-    next: usize,
-    /// Runs compressed but not yet appended, by run index.
-    ready: Vec<Option<Part>>,
-}
-
-/// Hands over compressed run `g`; if the frame is free, appends every run that is ready in
-/// order (copying outside the lock). False when the frame grew past `cap` bytes (the caller
-/// then falls back to the serial encoder).
-fn deposit(asm: &std::sync::Mutex<Assembly>, g: usize, part: Part, cap: usize) -> bool {
-    let lock = || match asm.lock() {
-        Ok(a) => a,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    let mut st = lock();
-    match st.ready.get_mut(g) {
-        Some(slot) => *slot = Some(part),
-        None => return false,
-    }
-    let Some((mut out, mut starts)) = st.head.take() else {
-        // Another thread is appending; it takes this run too once it gets to it.
-        return true;
-    };
-    let mut ok = true;
-    loop {
-        let next = st.next;
-        let Some((v, s)) = st.ready.get_mut(next).and_then(Option::take) else {
-            break;
-        };
-        drop(st);
-        starts.extend(s.iter().map(|&b| out.len() + b));
-        copy::extend(&mut out, &v);
-        ok &= out.len() <= cap;
-        give_back(std::iter::once(v));
-        st = lock();
-        st.next += 1;
-    }
-    st.head = Some((out, starts));
-    ok
-}
 
 /// A single block split into streams: the streams are compressed in parallel, then appended.
 fn encode_one_block_parallel(
