@@ -543,8 +543,8 @@ mod tests {
         }
     }
 
-    /// Both vendor tunings (the tiled shuffle's step is longer on Intel for element sizes
-    /// from 20; es 2, 4 and 8 run the VBMI kernel on Intel CPUs that have VBMI), whatever this
+    /// Both vendor tunings (on Intel the tiled shuffle's step is longer for element sizes
+    /// from 20, and es 18-31 take the split passes whatever the stride; es 2, 4 and 8 run the VBMI kernel on Intel CPUs that have VBMI), whatever this
     /// CPU is: the same bytes as the scalar reference, and the planes form too.
     #[cfg(target_arch = "x86_64")]
     #[test]
@@ -559,7 +559,7 @@ mod tests {
                         check_planes(isa, es, count, LAYOUTS[count % LAYOUTS.len()], None);
                     }
                 }
-                for es in [17, 19, 20, 24, 32, 33, 47, 48, 64, 100, 200, 255] {
+                for es in [17, 18, 19, 20, 24, 31, 32, 33, 47, 48, 64, 100, 200, 255] {
                     for count in [255, 256, 257, 511, 512, 513, 1023, 1100] {
                         check(isa, es, es * count + es / 3, 0);
                         check(isa, es, es * count, 7);

@@ -172,8 +172,14 @@ pub(crate) unsafe fn shuffle_tiled<V: Vector>(
     // the two halves, so each pass costs half the transpose plus that round's half (LLVM drops
     // the unused half), and the step's rows (at most 4 KiB) are re-read from L1.
     // With a stride that is a multiple of 2 KiB, 16 streams fall in at most 2 sets; otherwise
-    // they spread out and one pass is cheaper.
-    let split = stride.is_multiple_of(2048);
+    // they spread out and one pass is cheaper on Zen 4. On Intel, AVX2, es 18-31 (constant
+    // sizes, so the split also brings the paired tiles, and the 128-element step) the split
+    // passes are faster whatever the stride: Xeon, 256 KiB, ratio to memcpy, medians of 31,
+    // alternating runs: es 19 0.26-0.27 -> 0.31-0.32, 20 0.29-0.30 -> 0.31-0.34, 21 0.28 ->
+    // 0.32-0.35, 22 0.30-0.32 -> 0.32-0.35, 18 level (0.31-0.32); in a sweep 23-31 gained
+    // 0.03-0.07 too. Above 32 (paired already) it was level or slower (es 96 0.30 -> 0.23,
+    // 192 0.22 -> 0.18), and es 17 level.
+    let split = stride.is_multiple_of(2048) || (V::LANES == 2 && (18..32).contains(&es) && intel());
     // Paired tiles (see `shuffle_pass`): measured on Zen 4 at 256 KiB, ratio to memcpy, AVX2:
     // es 16 0.36 -> 0.45, 32 0.28 -> 0.43, 48 (stride not a multiple of 2 KiB) 0.28 -> 0.43,
     // 64 0.24 -> 0.38; SSE2 es 16 0.18 -> 0.32, 32 0.15 -> 0.29. Without the split they cost
@@ -267,7 +273,8 @@ pub(crate) fn intel() -> bool {
 /// whose streams do not share L1 sets: on this session's Xeon (256 KiB, GB/s, three or four
 /// runs each) es 24 10.9-12.2 -> 12.3-12.7, 28 12.9-13.8 -> 14.2-14.9, 41 11.0-12.4 ->
 /// 12.9-13.5, 48 8.9-11.2 -> 11.5-12.4, 96 8.9-9.8 -> 12.0-12.3, 192 6.4-7.5 -> 8.8-9.0,
-/// 255 10.8-11.8 -> 13.9-14.4 (es 17: 9.5-10.6 -> 9.8-10.3, so it keeps 128). Not applied
+/// 255 10.8-11.8 -> 13.9-14.4 (es 17: 9.5-10.6 -> 9.8-10.3, so it keeps 128; es 20-31 now
+/// take the split passes, see [`shuffle_tiled`], with the 128-element step). Not applied
 /// elsewhere: a bigger step had measured mixed on Zen 4 (es 255 faster, 127 and 200 slower).
 fn tiled_chunk(lanes: usize, es: usize, split: bool) -> usize {
     let base = (8 / lanes).max(1);
