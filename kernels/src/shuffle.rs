@@ -544,8 +544,9 @@ mod tests {
     }
 
     /// Both vendor tunings (on Intel the tiled shuffle's step is longer for element sizes
-    /// from 20, and es 18-31 take the split passes whatever the stride; es 2, 4 and 8 run the VBMI kernel on Intel CPUs that have VBMI), whatever this
-    /// CPU is: the same bytes as the scalar reference, and the planes form too.
+    /// from 20, es 18-31 take the split passes whatever the stride, and es 2, 4 and 8 run the
+    /// VBMI kernel on CPUs that have VBMI), whatever this CPU is: the same bytes as the scalar
+    /// reference, and the planes form too.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn every_isa_matches_scalar_under_both_vendor_tunings() {
