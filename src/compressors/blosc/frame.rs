@@ -18,7 +18,7 @@ use chunkcodec_kernels::bitshuffle::{bitshuffle, bitunshuffle};
 // Big copies go through the kernels' vector copy: glibc's `rep movsb` memcpy measured up to
 // 2x slower here on AMD Zen 4 with two threads (see `chunkcodec_kernels::copy::extend`).
 use chunkcodec_kernels::copy;
-use chunkcodec_kernels::shuffle::{shuffle, unshuffle, unshuffle_planes};
+use chunkcodec_kernels::shuffle::{shuffle, shuffle_streams, unshuffle, unshuffle_planes};
 use rayon::prelude::*;
 
 const ID: &str = "blosc";
@@ -592,6 +592,28 @@ fn append_block(
     let neblock = bsize / nsplits.max(1);
     if neblock == 0 {
         return Ok(false);
+    }
+    if p.filter == Filter::Byte
+        && nsplits > 1
+        && nsplits == p.typesize
+        && nsplits * neblock == bsize
+        && !neblock.is_multiple_of(64)
+    {
+        // Split byte-shuffled block whose planes would not start on cache lines: shuffled
+        // into streams 64-byte-aligned in the buffer instead (the kernels write those about
+        // 1.5x as fast; the streams' bytes, and so the frame, are the same).
+        let s64 = neblock.next_multiple_of(64);
+        return Ok(with_shuf(nsplits * s64 + 64, |tmp| {
+            let at = tmp.as_ptr().align_offset(64).min(64);
+            let Some(streams) = tmp.get_mut(at..at + nsplits * s64) else {
+                return false;
+            };
+            shuffle_streams(p.typesize, src, streams, s64);
+            streams.chunks(s64).all(|s| {
+                s.get(..neblock)
+                    .is_some_and(|s| append_stream(p, s, out, maxbytes))
+            })
+        }));
     }
     if filter_applies(p.filter, p.typesize, bsize) {
         with_shuf(bsize, |tmp| {
