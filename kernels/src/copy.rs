@@ -31,21 +31,15 @@ pub fn vector_copy(src: &[u8], dst: &mut [u8]) {
 /// threads (8 MiB lz4 decode on 2 threads: 8.7 GB/s vs 14.3 GB/s with `rep movsb` turned off
 /// through `GLIBC_TUNABLES`).
 pub fn extend(out: &mut Vec<u8>, src: &[u8]) {
-    #[cfg(target_arch = "x86_64")]
-    if src.len() >= 256 && std::is_x86_feature_detected!("avx2") {
-        out.reserve(src.len());
-        let len = out.len();
-        let spare = out.spare_capacity_mut();
-        // SAFETY: AVX2 was detected just above; `spare` has at least `src.len()` elements
-        // (reserved above) and does not overlap `src` (a shared borrow alive across this
-        // exclusive borrow of `out`).
-        unsafe { avx2_copy_raw(src.as_ptr(), spare.as_mut_ptr().cast(), src.len()) };
-        // SAFETY: the first `src.len()` spare elements were initialised by the copy above,
-        // and `len + src.len()` is within the capacity reserved above.
-        unsafe { out.set_len(len + src.len()) };
-        return;
-    }
-    out.extend_from_slice(src);
+    out.reserve(src.len());
+    let len = out.len();
+    let spare = out.spare_capacity_mut();
+    // SAFETY: `spare` has at least `src.len()` elements (reserved above) and does not overlap
+    // `src` (a shared borrow alive across this exclusive borrow of `out`).
+    unsafe { copy_raw(src.as_ptr(), spare.as_mut_ptr().cast(), src.len()) };
+    // SAFETY: the first `src.len()` spare elements were initialised by the copy above, and
+    // `len + src.len()` is within the capacity reserved above.
+    unsafe { out.set_len(len + src.len()) };
 }
 
 /// Appends the concatenation of `parts` to `out` (no zero-fill of the new bytes first), the
@@ -125,7 +119,8 @@ impl SharedDst {
 // per-part state), and reads none of it until every writer has finished.
 unsafe impl Sync for SharedDst {}
 
-/// Copies `n` bytes with the vector copy where the CPU has AVX2.
+/// Copies `n` bytes with the vector copy where the CPU has AVX2 and `n >= 256` (else
+/// `copy_nonoverlapping`): the copy of [`extend`] and [`extend_concat`].
 ///
 /// # Safety
 /// `s` must be readable and `d` writable for `n` bytes, and the ranges must not overlap.
