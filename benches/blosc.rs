@@ -171,7 +171,8 @@ fn main() {
 }
 
 /// `BLOSC_PROFILE=ARRAY,CNAME,enc|dec` (e.g. `i32_counter,lz4,dec`): runs only that operation
-/// `BLOSC_BENCH_REPS` times on one thread, for `valgrind --tool=callgrind` instruction counts.
+/// `BLOSC_BENCH_REPS` times on one thread, for `valgrind --tool=callgrind` instruction counts
+/// (`BLOSC_THREADS`, `BLOSC_BLOCKSIZE` and `BLOSC_TYPESIZE` change the setup, see below).
 fn profile(spec: &str, reps: usize) {
     let parts: Vec<&str> = spec.split(',').collect();
     let [array, cname, op] = parts[..] else {
@@ -190,7 +191,19 @@ fn profile(spec: &str, reps: usize) {
             .and_then(|s| s.parse().ok())
             .unwrap_or(d)
     };
-    let codec = Blosc::new(cname, 5, Blosc::SHUFFLE, env_num("BLOSC_BLOCKSIZE", 0)).unwrap();
+    // BLOSC_TYPESIZE (default: the dtype's 4) writes the frame for another element size, as
+    // numcodecs' `typesize` argument does: a way to time odd typesizes on the same bytes.
+    let mut config = serde_json::json!({
+        "id": "blosc", "cname": cname.name(), "clevel": 5, "shuffle": Blosc::SHUFFLE,
+        "blocksize": env_num("BLOSC_BLOCKSIZE", 0),
+    });
+    if let Some(t) = std::env::var("BLOSC_TYPESIZE")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        config["typesize"] = t.into();
+    }
+    let codec = Blosc::from_config(&config).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(env_num("BLOSC_THREADS", 1))
         .build()
