@@ -354,20 +354,7 @@ pub fn decode_f64<T: Encoded>(src: &[T], offset: f64, scale: f64, dst: &mut [f64
 /// # Panics
 /// If the lengths differ or `isa` is not available on this CPU.
 pub fn decode_f64_with<T: Encoded>(isa: Isa, src: &[T], offset: f64, scale: f64, dst: &mut [f64]) {
-    assert_eq!(
-        src.len(),
-        dst.len(),
-        "fixedscaleoffset: src and dst lengths differ"
-    );
-    dispatch::vectorize(
-        isa,
-        #[inline(always)]
-        || {
-            for (d, &e) in dst.iter_mut().zip(src) {
-                *d = e.to_f64() / scale + offset;
-            }
-        },
-    )
+    decode_with(isa, src, offset, scale, None, dst, |v| v)
 }
 
 /// Decodes to f32 (numcodecs `dtype='<f4'` with an integer `astype`: computed in f64, then
@@ -390,20 +377,50 @@ pub fn decode_to_f32_with<T: Encoded>(
     scale: f64,
     dst: &mut [f32],
 ) {
+    decode_with(isa, src, offset, scale, None, dst, |v| v as f32)
+}
+
+/// The decode loop of every form: `out(x / scale + offset)` for each code `x`, computed in f64
+/// by division or, with `recip` on an ISA with FMA, by [`corrected_quotient`] (the caller
+/// vouches that `recip` gives the division's bits; see [`exact_reciprocal`]).
+///
+/// # Panics
+/// If the lengths differ or `isa` is not available on this CPU.
+#[inline(always)]
+fn decode_with<T: Encoded, D>(
+    isa: Isa,
+    src: &[T],
+    offset: f64,
+    scale: f64,
+    recip: Option<f64>,
+    dst: &mut [D],
+    out: impl Fn(f64) -> D,
+) {
     assert_eq!(
         src.len(),
         dst.len(),
         "fixedscaleoffset: src and dst lengths differ"
     );
-    dispatch::vectorize(
-        isa,
-        #[inline(always)]
-        || {
-            for (d, &e) in dst.iter_mut().zip(src) {
-                *d = (e.to_f64() / scale + offset) as f32;
-            }
-        },
-    )
+    match recip {
+        Some(recip) if has_fma(isa) => dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                for (d, &e) in dst.iter_mut().zip(src) {
+                    *d = out(corrected_quotient(e.to_f64(), scale, recip) + offset);
+                }
+            },
+        ),
+        _ => dispatch::vectorize(
+            isa,
+            #[inline(always)]
+            || {
+                for (d, &e) in dst.iter_mut().zip(src) {
+                    *d = out(e.to_f64() / scale + offset);
+                }
+            },
+        ),
+    }
 }
 
 /// The division-free quotient: `q = x * recip`, then one correction step with the exact
@@ -520,23 +537,7 @@ pub fn decode_f64_recip_with<T: Encoded>(
     recip: f64,
     dst: &mut [f64],
 ) {
-    if !has_fma(isa) {
-        return decode_f64_with(isa, src, offset, scale, dst);
-    }
-    assert_eq!(
-        src.len(),
-        dst.len(),
-        "fixedscaleoffset: src and dst lengths differ"
-    );
-    dispatch::vectorize(
-        isa,
-        #[inline(always)]
-        || {
-            for (d, &e) in dst.iter_mut().zip(src) {
-                *d = corrected_quotient(e.to_f64(), scale, recip) + offset;
-            }
-        },
-    )
+    decode_with(isa, src, offset, scale, Some(recip), dst, |v| v)
 }
 
 /// [`decode_to_f32`] with `recip` from [`exact_reciprocal`] (see [`decode_f64_recip`]).
@@ -565,23 +566,7 @@ pub fn decode_to_f32_recip_with<T: Encoded>(
     recip: f64,
     dst: &mut [f32],
 ) {
-    if !has_fma(isa) {
-        return decode_to_f32_with(isa, src, offset, scale, dst);
-    }
-    assert_eq!(
-        src.len(),
-        dst.len(),
-        "fixedscaleoffset: src and dst lengths differ"
-    );
-    dispatch::vectorize(
-        isa,
-        #[inline(always)]
-        || {
-            for (d, &e) in dst.iter_mut().zip(src) {
-                *d = (corrected_quotient(e.to_f64(), scale, recip) + offset) as f32;
-            }
-        },
-    )
+    decode_with(isa, src, offset, scale, Some(recip), dst, |v| v as f32)
 }
 
 #[cfg(test)]
