@@ -759,6 +759,19 @@ fn row_3_2_05_blosc_bad_blocksize() {
     ] {
         let f = forge(&good, BLOCKSIZE, bs);
         assert_err!(blosc.decode(&f), Error::Corrupt { .. }, needle);
+        // c-blosc checks the blocksize before the memcpyed flag: memcpyed frames too.
+        let f = forge(&blosc_memcpyed(&[7; 16]), BLOCKSIZE, bs);
+        assert_err!(blosc.decode(&f), Error::Corrupt { .. }, needle);
+    }
+    assert_eq!(blosc.decode(&blosc_memcpyed(&[7; 16])).unwrap(), [7; 16]);
+    // The empty frame (nbytes 0, which c-blosc refuses whatever its blocksize) still decodes.
+    for bs in [0, 1, 4096] {
+        let f = forge(&blosc_memcpyed(&[]), BLOCKSIZE, bs);
+        assert_eq!(
+            blosc.decode(&f).unwrap(),
+            Vec::<u8>::new(),
+            "blocksize {bs}"
+        );
     }
     // Not a multiple of typesize: typesize 3, blocksize 16, split streams. A split block of
     // 16 bytes cannot be three equal streams; c-blosc's encoder never writes it.
@@ -834,7 +847,9 @@ fn row_3_2_07_blosc_bstarts_and_stream_sizes_out_of_range() {
 #[test]
 fn row_3_2_08_blosc_memcpyed_size_mismatch() {
     let blosc = codec(json!({"id": "blosc"}));
-    let good = blosc_memcpyed(&[9; 10]);
+    // Blocksize 1, so that a smaller forged nbytes still passes the blocksize check (which
+    // c-blosc makes first) and the size check is what refuses it.
+    let good = forge(&blosc_memcpyed(&[9; 10]), BLOCKSIZE, 1);
     assert_eq!(blosc.decode(&good).unwrap(), [9; 10]);
     assert_err!(
         blosc.decode(&forge(&good, NBYTES, 9)),

@@ -123,4 +123,16 @@ def cases(rng):
                     signal(rng, "<f8", 33000)))
     # Default config spelled without keys.
     out.append(Case("blosc", "default_config", {"id": "blosc"}, signal(rng, "<f4", 2000)))
+    # zstd blocks over 128 KiB (libzstd 1.5.7 pre-splits such blocks unless told not to; c-blosc's
+    # 1.5.6 does not): 256 KiB blocks of counters, and 300,000-byte blocks of a constant.
+    out.append(Case("blosc", "zstd_sh1_i4_cl5_n75001_bigblocks", cfg("zstd", 5, 1),
+                    signal(rng, "<i4", 75001)))
+    out.append(Case("blosc", "zstd_sh1_f2const_cl9_n150000", cfg("zstd", 9, 1),
+                    np.full(150000, 1.5, "<f2")))
+    # Items over 255 bytes: c-blosc writes typesize 1, but AUTOSHUFFLE picks byte shuffle (not
+    # bitshuffle) from the item size asked for.
+    words = np.array(["chunk", "codec", "", "numcodecs" * 7, "zarr"] * 13, dtype="<U64")
+    out.append(Case("blosc", "lz4_shauto_U64_n65", cfg("lz4", 5, -1), words))
+    out.append(Case("blosc", "lz4_shauto_u1_typesize300", cfg("lz4", 5, -1),
+                    signal(rng, "|u1", 4096), exact=False, extra={"typesize": 300}))
     return out

@@ -126,6 +126,14 @@ impl Header {
                 input.len()
             )));
         }
+        // c-blosc checks the blocksize before it looks at the memcpyed flag, so a memcpyed
+        // frame with a blocksize outside 1..=nbytes is refused too. The empty frame (nbytes 0)
+        // is the exception: c-blosc refuses it whatever its blocksize, we decode it.
+        if nbytes > 0 && (blocksize == 0 || blocksize > nbytes) {
+            return Err(corrupt(format!(
+                "blocksize (offset 8) {blocksize} is not in 1..=nbytes ({nbytes})"
+            )));
+        }
         if flags & FLAG_MEMCPYED != 0 {
             if nbytes.checked_add(HEADER) != Some(cbytes) {
                 return Err(corrupt(format!(
@@ -141,11 +149,6 @@ impl Header {
         }
         if nbytes == 0 {
             return Err(corrupt("nbytes is 0 but the frame is not memcpyed"));
-        }
-        if blocksize == 0 || blocksize > nbytes {
-            return Err(corrupt(format!(
-                "blocksize (offset 8) {blocksize} is not in 1..=nbytes ({nbytes})"
-            )));
         }
         let nblocks = h.nblocks();
         let fits = nblocks

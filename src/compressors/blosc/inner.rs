@@ -74,7 +74,6 @@ pub(crate) fn zstd_level(clevel: u8) -> i32 {
 }
 
 thread_local! {
-    static ZSTD_C: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
     static ZSTD_D: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
@@ -144,17 +143,10 @@ pub(crate) fn compress(cname: Cname, clevel: u8, src: &[u8], dst: &mut [u8]) -> 
             }
         }
         Cname::Zstd => {
-            let level = zstd_level(clevel);
-            ZSTD_C.with(|cell| {
-                let mut slot = cell.borrow_mut();
-                if slot.as_ref().map(|(l, _)| *l) != Some(level) {
-                    *slot = zstd::bulk::Compressor::new(level).ok().map(|c| (level, c));
-                }
-                match slot.as_mut() {
-                    Some((_, c)) => c.compress_to_buffer(src, dst).unwrap_or(0),
-                    None => 0,
-                }
-            })
+            // One pass into `dst` (c-blosc's `ZSTD_compressCCtx` with `maxout`), without
+            // libzstd 1.5.7's block pre-splitting, which c-blosc's 1.5.6 does not do: blocks
+            // over 128 KiB otherwise get other (and a few bytes longer) streams.
+            crate::ffi::zstd::compress_into(src, zstd_level(clevel), dst).unwrap_or(0)
         }
     }
 }

@@ -91,15 +91,19 @@ impl Blosc {
         self.cname
     }
 
-    /// The typesize written for input of `dtype`: an explicit override, else the itemsize;
-    /// sizes over 255 become 1, as in c-blosc.
-    fn typesize_for(&self, dtype: DType) -> usize {
-        let t = self.typesize.unwrap_or(dtype.itemsize());
-        if t > 255 {
-            1
-        } else {
-            t
-        }
+    /// The filter and the typesize written for input of `dtype`. The typesize asked for is the
+    /// explicit override, else the itemsize; AUTOSHUFFLE picks bitshuffle only when that is 1,
+    /// and only then is a size over 255 written as 1, as numcodecs and c-blosc do (so an
+    /// item of 256+ bytes gets byte shuffle with typesize 1, a no-op, not bitshuffle).
+    fn filter_and_typesize(&self, dtype: DType) -> (Filter, usize) {
+        let asked = self.typesize.unwrap_or(dtype.itemsize());
+        let filter = match self.shuffle {
+            Self::NOSHUFFLE => Filter::None,
+            Self::BITSHUFFLE => Filter::Bit,
+            Self::AUTOSHUFFLE if asked == 1 => Filter::Bit,
+            _ => Filter::Byte,
+        };
+        (filter, if asked > 255 { 1 } else { asked })
     }
 }
 
@@ -114,13 +118,7 @@ impl Codec for Blosc {
     }
 
     fn encode(&self, input: &[u8], dtype: DType) -> Result<Vec<u8>> {
-        let typesize = self.typesize_for(dtype);
-        let filter = match self.shuffle {
-            Self::NOSHUFFLE => Filter::None,
-            Self::BITSHUFFLE => Filter::Bit,
-            Self::AUTOSHUFFLE if typesize == 1 => Filter::Bit,
-            _ => Filter::Byte,
-        };
+        let (filter, typesize) = self.filter_and_typesize(dtype);
         let p = EncodeParams {
             cname: self.cname,
             clevel: self.clevel,

@@ -315,6 +315,25 @@ fn typesize_from_dtype_and_override() {
     assert_eq!(c.decode(&enc).unwrap(), data);
 }
 
+/// AUTOSHUFFLE decides on the typesize asked for, before c-blosc writes a size over 255 as 1:
+/// numcodecs' `Blosc('lz4', 5, -1, typesize=300)` writes byte shuffle (flags 0x21), not
+/// bitshuffle. The fixture holds numcodecs' frame (decode-only there: the fixture config has
+/// no typesize).
+#[test]
+fn autoshuffle_decides_on_the_asked_typesize() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/blosc/lz4_shauto_u1_typesize300");
+    let input = std::fs::read(dir.join("input.bin")).unwrap();
+    let want = std::fs::read(dir.join("encoded.bin")).unwrap();
+    let c = Blosc::from_config(&json!({"cname": "lz4", "shuffle": -1, "typesize": 300})).unwrap();
+    let enc = c.encode(&input, DType::U1).unwrap();
+    assert_eq!(enc[2..4], [0x21, 1]);
+    assert_eq!(enc, want);
+    // Asked for 1 (the itemsize, or an override of 1): bitshuffle.
+    let enc = codec("lz4", 5, -1).encode(&input, DType::U1).unwrap();
+    assert_eq!(enc[2] & 0x05, 0x04);
+}
+
 #[test]
 fn incompressible_input_is_memcpyed() {
     let mut x = 1u64;
