@@ -5,7 +5,9 @@
 //! IEEE subtraction, half floats go through f32), then numpy's unsafe cast to `astype`.
 //! Decode: numpy's `cumsum(enc, out=dec)`: a running sum in `dtype`, except that when either
 //! type is a float the sum runs in numpy's promotion of the two (e.g. `<f4` data with a `>f8`
-//! astype sums in f64, `<i4` with `<f4` in f64) and each element is cast to `dtype` on output.
+//! astype sums in f64, `<i4` with `<f4` in f64) and each element is cast to `dtype` on output;
+//! `u8` with a signed integer also sums in f64 (numpy's promotion of the pair), losing
+//! precision above 2^53 exactly as numcodecs does.
 //!
 //! Differences from numcodecs (deliberate):
 //! - empty input encodes to empty output (numcodecs raises IndexError);
@@ -87,6 +89,10 @@ impl Delta {
     /// `src` and `dst` hold the same number of elements (checked by the callers).
     fn kernel(&self, enc: bool, src: &[u8], dst: &mut [u8]) -> bool {
         let (dt, at) = (self.dtype, self.astype);
+        if !enc && float_accumulator(dt, at).is_some() {
+            // numpy sums these pairs in a float type (u8 with a signed int): the generic loop.
+            return false;
+        }
         let int = |d: DType| matches!(d.kind(), Kind::Int | Kind::UInt);
         if int(dt) && int(at) && dt.itemsize() > at.itemsize() {
             return dt.is_native() && at.is_native() && self.narrow_kernel(enc, src, dst);
@@ -169,11 +175,16 @@ impl Delta {
 
 /// The float size numpy's `cumsum(enc, out=dec)` accumulates in when that is not `dtype`
 /// itself: the promotion of `astype` and `dtype` when either is a float (ints of 1, 2, 4+
-/// bytes promote to f2, f4, f8). Integer promotions need no emulation: any wider integer
-/// accumulation truncated to `dtype` equals wrapping accumulation in `dtype`.
+/// bytes promote to f2, f4, f8), and f64 for `u8` with a signed integer (numpy has no integer
+/// type holding both, so it sums in float64, each element cast back to `dtype`: lossy, and
+/// mirrored). Other integer promotions need no emulation: any wider integer accumulation
+/// truncated to `dtype` equals wrapping accumulation in `dtype`.
 fn float_accumulator(dtype: DType, astype: DType) -> Option<usize> {
     if !dtype.is_float() && !astype.is_float() {
-        return None;
+        let u8_with_signed = |a: DType, b: DType| {
+            (a.kind(), a.itemsize()) == (Kind::UInt, 8) && b.kind() == Kind::Int
+        };
+        return (u8_with_signed(dtype, astype) || u8_with_signed(astype, dtype)).then_some(8);
     }
     let need = |d: DType| match (d.kind(), d.itemsize()) {
         (Kind::Float, n) => n,
@@ -272,7 +283,8 @@ impl Codec for Delta {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         let size = decoded_size(Self::ID, n, self.dtype, limit)?;
-        if let Some((ty, be)) = self.same_width() {
+        let wrapping = float_accumulator(self.dtype, self.astype).is_none();
+        if let Some((ty, be)) = self.same_width().filter(|_| wrapping) {
             return Ok(kd::decode_bytes_to_vec(ty, be, input));
         }
         let mut out = vec![0u8; size];
@@ -356,6 +368,34 @@ mod tests {
     }
 
     #[test]
+    fn u8_with_a_signed_int_sums_in_f64_as_numpy() {
+        let le_u8 = |v: &[u64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+        let le_i8 = |v: &[i64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+        // numcodecs 0.16.6 / numpy 2.4: Delta('<i2', '<u8').decode([5, 2**64-8, 10]) ->
+        // [5, 0, 0] (the f64 sum 2^64 and then 2^64 + 10 cast to i2 give 0).
+        let c = Delta::new(DType::I2, DType::U8);
+        let dec = c.decode(&le_u8(&[5, u64::MAX - 7, 10])).unwrap();
+        assert_eq!(
+            dec,
+            [5i16, 0, 0]
+                .iter()
+                .flat_map(|x| x.to_le_bytes())
+                .collect::<Vec<_>>()
+        );
+        // Delta('<u8', '<i8'): encode [5, 2**63+5, 2**64-1, 3] -> [5, -2**63, 2**63-6, 4],
+        // decode -> [5, 9223372036854775808, 0, 4] (the f64 sum reaches 2^64: cast gives 0).
+        let c = Delta::new(DType::U8, DType::I8);
+        let x = le_u8(&[5, (1 << 63) + 5, u64::MAX, 3]);
+        let enc = c.encode(&x, DType::U8).unwrap();
+        assert_eq!(enc, le_i8(&[5, i64::MIN, i64::MAX - 5, 4]));
+        assert_eq!(c.decode(&enc).unwrap(), le_u8(&[5, 1 << 63, 0, 4]));
+        // Delta('<i8', '<u8').decode([2**53+1, 1, 2**64-1]) -> [2**53, 2**53, -2**63].
+        let c = Delta::new(DType::I8, DType::U8);
+        let dec = c.decode(&le_u8(&[(1 << 53) + 1, 1, u64::MAX])).unwrap();
+        assert_eq!(dec, le_i8(&[1 << 53, 1 << 53, i64::MIN]));
+    }
+
+    #[test]
     fn float_sums_run_in_the_promoted_type() {
         assert_eq!(float_accumulator(DType::F4, DType::F8), Some(8));
         assert_eq!(float_accumulator(DType::F4, DType::F4), None);
@@ -364,6 +404,9 @@ mod tests {
         assert_eq!(float_accumulator(DType::F2, DType::I2), Some(4));
         assert_eq!(float_accumulator(DType::I1, DType::F2), Some(2));
         assert_eq!(float_accumulator(DType::I4, DType::I8), None);
+        assert_eq!(float_accumulator(DType::U8, DType::U1), None);
+        assert_eq!(float_accumulator(DType::I2, DType::U8), Some(8));
+        assert_eq!(float_accumulator(DType::U8, DType::I8), Some(8));
         // <f2 encoded [2048, 1, 1] decoded to <f4 sums in f4: 2048, 2049, 2050.
         let c = Delta::new(DType::F4, DType::F2);
         let enc: Vec<u8> = [2048.0f32, 1.0, 1.0]
