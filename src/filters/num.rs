@@ -56,6 +56,16 @@ pub(crate) trait Num:
     fn from_int(v: i128) -> Self;
     /// numpy's cast from a float value (x86-64 semantics for out-of-range -> int).
     fn from_f64(v: f64) -> Self;
+    /// The value as f32, for the float casts numpy makes without f64 (f2 <-> f4, and f4 to
+    /// itself, which keep a signalling NaN as it is; through f64 the CPU would quieten it).
+    /// Floats of at most 4 bytes only.
+    fn to_f32(self) -> f32 {
+        self.to_f64() as f32
+    }
+    /// numpy's cast from an f32 value (see [`Num::to_f32`]).
+    fn from_f32(v: f32) -> Self {
+        Self::from_f64(f64::from(v))
+    }
     /// numpy's `a - b` in this type (ints wrap; bool: xor).
     fn sub(self, o: Self) -> Self;
     /// The inverse of [`Num::sub`]: numpy's `a + b` (ints wrap; bool: xor, see Delta).
@@ -219,6 +229,12 @@ macro_rules! float_num {
             #[inline(always)]
             fn from_f64(v: f64) -> Self { v as $t }
             #[inline(always)]
+            #[allow(clippy::unnecessary_cast)]
+            fn to_f32(self) -> f32 { self as f32 }
+            #[inline(always)]
+            #[allow(clippy::unnecessary_cast)]
+            fn from_f32(v: f32) -> Self { v as $t }
+            #[inline(always)]
             fn sub(self, o: Self) -> Self { self - o }
             #[inline(always)]
             fn add(self, o: Self) -> Self { self + o }
@@ -236,9 +252,50 @@ macro_rules! float_num {
 
 float_num!(f32, f64);
 
+/// f32 -> f16 as numpy's `npy_float_to_half`: round half to even, and a NaN keeps its sign and
+/// the top 10 bits of its payload without being quietened (the `half` crate, and F16C's
+/// `vcvtps2ph`, set the quiet bit), made a NaN again if those bits are all zero.
 #[inline(always)]
 fn h(v: f32) -> f16 {
+    if v.is_nan() {
+        let b = v.to_bits();
+        let payload = ((b & 0x007f_ffff) >> 13) as u16;
+        let sign = ((b >> 16) & 0x8000) as u16;
+        return f16::from_bits(sign | 0x7c00 | payload.max(1));
+    }
     f16::from_f32(v)
+}
+
+/// f64 -> f16 as numpy's `npy_double_to_half` (see [`h`] for NaNs).
+#[inline(always)]
+fn h64(v: f64) -> f16 {
+    if v.is_nan() {
+        let b = v.to_bits();
+        let payload = ((b & 0x000f_ffff_ffff_ffff) >> 42) as u16;
+        let sign = ((b >> 48) & 0x8000) as u16;
+        return f16::from_bits(sign | 0x7c00 | payload.max(1));
+    }
+    f16::from_f64(v)
+}
+
+/// f16 -> f32 as numpy's `npy_half_to_float`: exact, and a NaN keeps its payload unquietened.
+#[inline(always)]
+fn narrow_wide(v: f16) -> f32 {
+    if v.is_nan() {
+        let b = u32::from(v.to_bits());
+        return f32::from_bits(((b & 0x8000) << 16) | 0x7f80_0000 | ((b & 0x03ff) << 13));
+    }
+    v.to_f32()
+}
+
+/// f16 -> f64 as numpy's `npy_half_to_double`: exact, and a NaN keeps its payload unquietened.
+#[inline(always)]
+fn wide(v: f16) -> f64 {
+    if v.is_nan() {
+        let b = u64::from(v.to_bits());
+        return f64::from_bits(((b & 0x8000) << 48) | 0x7ff0_0000_0000_0000 | ((b & 0x03ff) << 42));
+    }
+    v.to_f64()
 }
 
 impl Num for f16 {
@@ -265,7 +322,7 @@ impl Num for f16 {
     }
     #[inline(always)]
     fn to_f64(self) -> f64 {
-        self.to_f64()
+        wide(self)
     }
     #[inline(always)]
     fn from_int(v: i128) -> Self {
@@ -274,7 +331,15 @@ impl Num for f16 {
     }
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
-        f16::from_f64(v)
+        h64(v)
+    }
+    #[inline(always)]
+    fn to_f32(self) -> f32 {
+        narrow_wide(self)
+    }
+    #[inline(always)]
+    fn from_f32(v: f32) -> Self {
+        h(v)
     }
     #[inline(always)]
     fn sub(self, o: Self) -> Self {
@@ -365,7 +430,11 @@ impl Num for Bool {
 /// numpy's unsafe cast of one element from `S` to `D`.
 #[inline(always)]
 pub(crate) fn cast<S: Num, D: Num>(x: S) -> D {
-    if S::FLOAT {
+    if S::FLOAT && D::FLOAT && S::SIZE <= 4 && D::SIZE <= 4 {
+        // f2 <-> f4 and same-type copies: numpy converts half floats in software and copies
+        // same-type elements, so NaN payloads (signalling ones too) pass unchanged.
+        D::from_f32(x.to_f32())
+    } else if S::FLOAT {
         D::from_f64(x.to_f64())
     } else {
         D::from_int(x.to_int())
@@ -583,6 +652,31 @@ mod tests {
 
     fn hex(b: &[u8]) -> String {
         b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// Half-float NaNs as numpy 2.4 converts them (software `npy_half_to_float` and friends,
+    /// which keep signalling NaNs; numcodecs' astype output for these bit patterns).
+    #[test]
+    fn half_float_nans_convert_as_numpy() {
+        let h = |b: u16| half::f16::from_bits(b);
+        let f = cast::<half::f16, f32>;
+        assert_eq!(f(h(0x7d98)).to_bits(), 0x7fb3_0000);
+        assert_eq!(f(h(0xfd98)).to_bits(), 0xffb3_0000);
+        assert_eq!(f(h(0x7c01)).to_bits(), 0x7f80_2000);
+        assert_eq!(f(h(0x3c00)), 1.0);
+        let d = cast::<half::f16, f64>;
+        assert_eq!(d(h(0x7d98)).to_bits(), 0x7ff6_6000_0000_0000);
+        let back = |v: f32| cast::<f32, half::f16>(v).to_bits();
+        assert_eq!(back(f32::from_bits(0x7f80_0001)), 0x7c01);
+        assert_eq!(back(f32::from_bits(0x7fa0_0000)), 0x7d00);
+        assert_eq!(back(f32::from_bits(0xffc0_0001)), 0xfe00);
+        assert_eq!(back(f32::from_bits(0x7fc0_0000)), 0x7e00);
+        let back64 = |v: f64| cast::<f64, half::f16>(v).to_bits();
+        assert_eq!(back64(f64::from_bits(0x7ff0_0000_0000_0001)), 0x7c01);
+        assert_eq!(back64(f64::from_bits(0xfff8_0000_0000_0001)), 0xfe00);
+        // Same-type float copies keep a signalling NaN.
+        let s = f32::from_bits(0x7fa0_0000);
+        assert_eq!(cast::<f32, f32>(s).to_bits(), 0x7fa0_0000);
     }
 
     #[test]
