@@ -91,4 +91,10 @@ def cases(rng):
             tag = tag.replace("-", "m") or "cfg"
             for name in ("f4_signal", "f8_normal2d", "u1_random"):
                 out.append(Case(codec, f"c{k:02d}_{tag}_{name}", cfg, fam[name], exact(codec, cfg)))
+    # Level 0 (stored blocks) over 64 KiB: the stored-block sizes follow the output space
+    # CPython's zlib module gives deflate (32 KiB, then 64 KiB, 256 KiB, ...).
+    stored = rng.integers(0, 256, 100_000, dtype=np.uint8)
+    for codec in ("zlib", "gzip"):
+        cfg = {"id": codec, "level": 0}
+        out.append(Case(codec, "level0_u1_random_n100000", cfg, stored, exact(codec, cfg)))
     return out

@@ -11,7 +11,7 @@
 //! checked, as in Python); the CRC-32 and ISIZE of every member are.
 
 use super::stream::{self, run_stream, Sink};
-use super::zlib::{deflate_all, flate_level, inflate_step};
+use super::zlib::{deflate_gzip_body, flate_level, inflate_step};
 use crate::codec::{Codec, ConfigReader};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -64,7 +64,7 @@ impl GZip {
         out.extend_from_slice(&mtime.to_le_bytes());
         out.extend_from_slice(&[xfl, 0xff]);
         let mut c = Compress::new(flate_level(self.level), false);
-        deflate_all(Self::ID, &mut c, input, &mut out)?;
+        deflate_gzip_body(Self::ID, &mut c, input, &mut out)?;
         out.extend_from_slice(&crc32fast::hash(input).to_le_bytes());
         out.extend_from_slice(&(input.len() as u32).to_le_bytes());
         Ok(out)

@@ -27,7 +27,66 @@ pub(crate) fn flate_level(level: i64) -> Compression {
     Compression::new(u32::try_from(level).unwrap_or(6))
 }
 
-/// Deflates all of `input` with `c` (which must be fresh), appending to `out`.
+/// The output sizes CPython's zlib module hands to `deflate`, one after another, each time the
+/// previous one filled up (`BUFFER_BLOCK_SIZE` of its blocks output buffer: 32 KiB, 64 KiB,
+/// 256 KiB, 1 MiB, ..., then 256 MiB for good).
+fn python_output_blocks() -> impl Iterator<Item = usize> {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * KB;
+    [
+        32 * KB,
+        64 * KB,
+        256 * KB,
+        MB,
+        4 * MB,
+        8 * MB,
+        16 * MB,
+        16 * MB,
+        32 * MB,
+        32 * MB,
+        32 * MB,
+        32 * MB,
+        64 * MB,
+        64 * MB,
+        128 * MB,
+        128 * MB,
+    ]
+    .into_iter()
+    .chain(std::iter::repeat(256 * MB))
+}
+
+/// Runs `deflate(flush)` on the rest of `input` the way CPython's zlib module does, appending
+/// to `out`: into a fresh 32 KiB output block, then into each next block of
+/// [`python_output_blocks`] while the last one came back full. The output of level 0 depends on
+/// these sizes (a stored block ends where the output space does), so this is what gives
+/// numcodecs' stored blocks; for other levels the bytes are the same either way.
+fn deflate_python(
+    codec: &'static str,
+    c: &mut Compress,
+    input: &[u8],
+    flush: FlushCompress,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    for block in python_output_blocks() {
+        let rest = input.get(c.total_in() as usize..).unwrap_or_default();
+        let start = out.len();
+        out.resize(start + block, 0);
+        let before = c.total_out();
+        let window = out.get_mut(start..).unwrap_or_default();
+        let status = c
+            .compress(rest, window, flush)
+            .map_err(|e| Error::invalid_input(codec, format!("deflate failed: {e}")))?;
+        let written = (c.total_out() - before) as usize;
+        out.truncate(start + written);
+        if written < block || status == Status::StreamEnd {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// A zlib stream of `input`, as CPython's `zlib.compress(input, level)` (numcodecs' Zlib)
+/// writes it: one `deflate(Z_FINISH)` call sequence (see [`deflate_python`]).
 pub(crate) fn deflate_all(
     codec: &'static str,
     c: &mut Compress,
@@ -35,17 +94,23 @@ pub(crate) fn deflate_all(
     out: &mut Vec<u8>,
 ) -> Result<()> {
     out.reserve(deflate_bound(input.len()));
-    loop {
-        let consumed = c.total_in() as usize;
-        let rest = input.get(consumed..).unwrap_or_default();
-        let status = c
-            .compress_vec(rest, out, FlushCompress::Finish)
-            .map_err(|e| Error::invalid_input(codec, format!("deflate failed: {e}")))?;
-        match status {
-            Status::StreamEnd => return Ok(()),
-            Status::Ok | Status::BufError => out.reserve(out.capacity().max(64)),
-        }
+    deflate_python(codec, c, input, FlushCompress::Finish, out)
+}
+
+/// A raw deflate stream of `input` as CPython's `gzip.GzipFile.write` + `close` write it
+/// (numcodecs' GZip): `compressobj.compress(input)` (`deflate(Z_NO_FLUSH)`, skipped for empty
+/// input), then `flush()` (`deflate(Z_FINISH)`), each with its own output blocks.
+pub(crate) fn deflate_gzip_body(
+    codec: &'static str,
+    c: &mut Compress,
+    input: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    out.reserve(deflate_bound(input.len()));
+    if !input.is_empty() {
+        deflate_python(codec, c, input, FlushCompress::None, out)?;
     }
+    deflate_python(codec, c, input, FlushCompress::Finish, out)
 }
 
 /// One inflate step (zlib or raw deflate) for [`run_stream`].
