@@ -249,6 +249,79 @@ fn row_3_6_08_zero_dims_and_shape_overflow() {
     }
 }
 
+/// Chunk shapes whose buffers cannot exist (4e18 bytes: under `usize::MAX`, so the metadata
+/// is valid) are an error naming the size on write and on read, never an allocation abort.
+#[test]
+fn chunks_too_large_to_allocate_are_an_error() {
+    let meta = ArrayMeta::new(&[10, 7], &[1_000_000_000, 1_000_000_000], DType::F4).unwrap();
+    let arr = ZarrArray::create(MemoryStore::new(), "", meta).unwrap();
+    let data = Array2::<f32>::zeros((10, 7));
+    assert_err!(
+        arr.write(data.view()),
+        Error::Array(_),
+        "cannot allocate a chunk of [1000000000, 1000000000] elements (4000000000000000000 bytes)"
+    );
+    assert_err!(
+        arr.read::<f32>(),
+        Error::Array(_),
+        "cannot allocate a chunk"
+    );
+    // Through the CLI: `decompress` of such a store, and of an array larger than this
+    // machine's memory, exit with one line.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, shape, chunks, needle) in [
+        (
+            "huge_chunks",
+            "[10, 7]",
+            "[1000000000, 1000000000]",
+            "cannot allocate a chunk",
+        ),
+        (
+            "huge_array",
+            "[1000000000, 1000000000]",
+            "[4, 3]",
+            "cannot allocate the decompressed array",
+        ),
+    ] {
+        let store = dir.path().join(name);
+        std::fs::create_dir(&store).unwrap();
+        let zarray = format!(
+            r#"{{"chunks": {chunks}, "compressor": null, "dtype": "<f4", "fill_value": 0.0,
+                "filters": null, "order": "C", "shape": {shape}, "zarr_format": 2}}"#
+        );
+        std::fs::write(store.join(".zarray"), zarray).unwrap();
+        let out_npy = dir.path().join(format!("{name}.npy"));
+        let out = cli(
+            &[
+                "decompress",
+                store.to_str().unwrap(),
+                out_npy.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert_one_line_error(&out, &[needle]);
+    }
+}
+
+/// `stats` (the CLI's `info`) counts stored chunks from the store's listing: a sparse array of
+/// 10^8 possible chunks with one stored is counted without looking up 10^8 keys, and keys that
+/// are not this array's chunk keys (other spellings, out of the grid) are not counted.
+#[test]
+fn stats_of_a_sparse_array_come_from_the_listing() {
+    let meta = ArrayMeta::new(&[100_000, 100_000], &[10, 10], DType::U1).unwrap();
+    let arr = ZarrArray::create(MemoryStore::new(), "", meta).unwrap();
+    let store = arr.store();
+    store.set("0.0", &[1; 100]).unwrap();
+    store.set("9999.9999", &[2; 100]).unwrap();
+    for junk in ["0.0.0", "00.0", "10000.0", "0/0", "a.b", "0", ".zattrs"] {
+        store.set(junk, b"x").unwrap();
+    }
+    let s = arr.stats().unwrap();
+    assert_eq!((s.chunks_stored, s.chunks_total), (2, 100_000_000));
+    assert_eq!(s.stored_bytes, 200);
+    assert_eq!(s.raw_bytes, 10_000_000_000);
+}
+
 /// A9: endianness marker vs itemsize (>i4 vs <i4, |u1) -> byte-swap correctly; unknown marker
 /// -> Err.
 #[test]

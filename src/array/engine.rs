@@ -30,6 +30,22 @@ pub(crate) fn check_element<T>(dtype: DType) -> Result<()> {
     Ok(())
 }
 
+/// Makes `buf` one chunk of `value`s, or an error naming the size when that memory cannot be
+/// had (a `.zarray` or `--chunks` asking for chunks of exabytes must not abort the process).
+pub(crate) fn chunk_buffer<T: Pod>(buf: &mut Vec<T>, grid: &ChunkGrid, value: T) -> Result<()> {
+    let n = grid.chunk_len();
+    buf.clear();
+    buf.try_reserve_exact(n).map_err(|_| {
+        Error::Array(format!(
+            "cannot allocate a chunk of {:?} elements ({} bytes)",
+            grid.chunks(),
+            (n as u128) * std::mem::size_of::<T>() as u128
+        ))
+    })?;
+    buf.resize(n, value);
+    Ok(())
+}
+
 /// The fill value as a `T` (native order).
 pub(crate) fn fill_of<T: Pod>(meta: &ArrayMeta) -> Result<T> {
     check_element::<T>(meta.dtype)?;
@@ -140,8 +156,7 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
                     // A whole chunk is overwritten by the copy below: only a partial (edge)
                     // chunk needs its padding set to the fill value.
                     if !is_whole(grid, &ext) || buf.len() != grid.chunk_len() {
-                        buf.clear();
-                        buf.resize(grid.chunk_len(), fill);
+                        chunk_buffer(buf, grid, fill)?;
                     }
                     {
                         let mut whole = view_of_mut(buf, grid.chunks(), meta.order)?;
@@ -247,8 +262,7 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
             // `load` overwrites every byte when it returns true (and the buffer is not read
             // otherwise), so a buffer of the right length is reused as it is.
             if buf.len() != grid.chunk_len() {
-                buf.clear();
-                buf.resize(grid.chunk_len(), T::zeroed());
+                chunk_buffer(buf, grid, T::zeroed())?;
             }
             let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
             if !load(&idx, bytes)? {

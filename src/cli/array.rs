@@ -360,11 +360,45 @@ fn read_typed<T: bytemuck::Pod + Send + Sync>(
     arr.read_region_with_progress(&region, view, &|b| pb.inc(b))
 }
 
+/// This machine's memory and swap in bytes (Linux `/proc/meminfo`), `None` where unknown: an
+/// output larger than that cannot be decompressed, and asking the allocator for it would only
+/// succeed on paper (overcommit) and fail while writing.
+fn memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kib = |key: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+    };
+    let total = kib("MemTotal:")?.checked_add(kib("SwapTotal:").unwrap_or(0))?;
+    total.checked_mul(1024)
+}
+
 /// `chunkcodec decompress`.
 pub fn decompress(args: &DecompressArgs) -> Result<()> {
     let arr = ZarrArray::open(DirectoryStore::open(&args.store)?, "")?;
     let meta = arr.meta();
-    let len = meta.grid().len() * meta.dtype.itemsize();
+    let too_big = || {
+        Error::Array(format!(
+            "cannot allocate the decompressed array: shape {:?} of {} ({} bytes)",
+            meta.shape(),
+            meta.dtype,
+            (meta.grid().len() as u128) * meta.dtype.itemsize() as u128
+        ))
+    };
+    let len = meta
+        .grid()
+        .len()
+        .checked_mul(meta.dtype.itemsize())
+        .filter(|&n| memory_bytes().is_none_or(|m| n as u64 <= m))
+        .ok_or_else(too_big)?;
+    // Zeroed by the allocator (pages mapped on first write), not by a pass over the memory.
     let mut data = vec![0u8; len];
     let pb = progress_bar(len as u64, "decompress");
     let t = Instant::now();
