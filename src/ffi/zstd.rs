@@ -5,7 +5,10 @@
 //! Why: numcodecs 0.16.6 ships libzstd 1.5.6, which does not pre-split blocks. With 1.5.7's
 //! default ("auto": on at every level) the frames of inputs over 128 KiB differed from
 //! numcodecs' and took longer to encode (level 3, 8 MiB f32: 0.58x numcodecs' encode speed).
-//! Level 1 ("no splitting") gives 1.5.6's block layout back.
+//! Level 1 ("no splitting") gives 1.5.6's block layout back. Two forms: `compress_append`
+//! (the `zstd` codec: a fresh context, output bound reserved) and `compress_into` (Blosc's
+//! streams: a per-thread context, into a slice that may be smaller than the bound, as
+//! c-blosc's `maxout`).
 
 use std::ffi::CStr;
 use zstd_sys::{
