@@ -19,7 +19,8 @@
 //!   platform-dependent garbage, e.g. NaN -> 0 for `|u1`); decoding never fails on values;
 //! - an integer `offset`/`scale` that does not fit an integer `dtype` is an error at encode
 //!   (numcodecs raises OverflowError too);
-//! - empty input is fine; a bool `dtype` is rejected (numpy cannot subtract bools).
+//! - empty input is fine; a bool `dtype` is rejected: not implemented (numcodecs computes it,
+//!   `bool - offset` promoting to int64 or float64 and the decode cast back to bool).
 //!
 //! Hot loops run on the SIMD kernels (`chunkcodec_kernels::fixedscaleoffset`) for native-order
 //! `<f4`/`<f8` data with a native integer `astype` on aligned buffers; the generic loops below
@@ -139,7 +140,8 @@ impl FixedScaleOffset {
             return Err(Error::config(
                 Self::ID,
                 "dtype",
-                "bool is not supported (numpy cannot subtract bools)",
+                "bool is not supported (not implemented here; numcodecs promotes bool - offset to \
+                 int64 or float64)",
             ));
         }
         Ok(FixedScaleOffset {
