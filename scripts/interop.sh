@@ -11,4 +11,5 @@ py=$("$here/setup_venv.sh" | tail -n 1)
 if [ -f "$here/zarr_interop.py" ]; then
   zpy=$("$here/setup_venv.sh" zarr | tail -n 1)
   "$zpy" "$here/zarr_interop.py" "$bin"
+  "$zpy" "$here/zarr_interop_dtypes.py" "$bin"
 fi

@@ -6,10 +6,15 @@
 //! `=` (native, which is little-endian on every platform this crate targets), bare codes
 //! (`"i4"`, `"f"`, `"?"`), and names (`"int32"`, `"float64"`, `"bool"`).
 //!
-//! numpy's fixed-width unicode dtype (`"<U5"`, `">U5"`: five UCS-4 code points, 20 bytes, NUL
-//! padded) is a [`Kind::Unicode`] DType too, for the codecs that take it (Categorize). Only
-//! [`DType::parse_any`] reads it: [`DType::parse`], and so every numeric codec's `dtype` key,
-//! the array layer and `.npy` reading, stay numeric-only and name U dtypes as unsupported.
+//! The other fixed-size numpy dtypes are DTypes too, as opaque elements whose bytes codecs
+//! move but do not compute on: complex (`"<c8"`, `">c16"`), datetime64 / timedelta64 with
+//! their unit (`"<M8[ns]"`, `">m8[10s]"`, generic `"<M8"`), fixed bytes (`"|S5"`), void
+//! (`"|V3"`) and fixed-width unicode (`"<U5"`, `">U5"`: five UCS-4 code points, 20 bytes, NUL
+//! padded; Categorize reads these). Only [`DType::parse_any`] reads them: [`DType::parse`], and
+//! so every numeric codec's `dtype` key, stays numeric-only and names them as unsupported.
+//! Blosc takes its typesize from any of them, as numcodecs takes `buf.itemsize`; the array
+//! layer stores them (byte-swapping each part in its own order: the two halves of a complex,
+//! each code point of a unicode string, nothing of bytes and void).
 
 #![cfg_attr(
     not(test),
@@ -36,6 +41,17 @@ pub enum Kind {
     UInt,
     /// `f`: IEEE 754 binary float (half, single, double).
     Float,
+    /// `c`: complex, two IEEE floats (real, imaginary) of half the item size each (8 or 16
+    /// bytes). Opaque here: only [`DType::parse_any`] produces it.
+    Complex,
+    /// `M`: datetime64, an i64 count of [`DType::time_unit`]s since the epoch. Opaque.
+    DateTime,
+    /// `m`: timedelta64, an i64 count of [`DType::time_unit`]s. Opaque.
+    TimeDelta,
+    /// `S`: fixed-width bytes, NUL padded. Opaque, no byte order.
+    Bytes,
+    /// `V`: raw void bytes. Opaque, no byte order.
+    Void,
     /// `U`: fixed-width unicode, UCS-4 code points (4 bytes each, in the dtype's byte order),
     /// padded with NUL code points. Not numeric: only [`DType::parse_any`] produces it.
     Unicode,
@@ -49,7 +65,63 @@ impl Kind {
             Kind::Int => 'i',
             Kind::UInt => 'u',
             Kind::Float => 'f',
+            Kind::Complex => 'c',
+            Kind::DateTime => 'M',
+            Kind::TimeDelta => 'm',
+            Kind::Bytes => 'S',
+            Kind::Void => 'V',
             Kind::Unicode => 'U',
+        }
+    }
+
+    /// True for bool, integer and float kinds.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Kind::Bool | Kind::Int | Kind::UInt | Kind::Float)
+    }
+}
+
+/// The unit of a datetime64 / timedelta64 dtype: numpy's `[10s]` is `count` 10 of unit `s`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeUnit {
+    unit: u8,
+    count: u32,
+}
+
+impl TimeUnit {
+    /// numpy's unit names, in its order.
+    pub const UNITS: [&'static str; 13] = [
+        "Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as",
+    ];
+
+    /// `count` of `unit` (one of [`TimeUnit::UNITS`]); `count` must be 1..=i32::MAX.
+    pub fn new(unit: &str, count: u32) -> Option<Self> {
+        let i = Self::UNITS.iter().position(|u| *u == unit)?;
+        (1..=i32::MAX as u32).contains(&count).then_some(TimeUnit {
+            unit: i as u8,
+            count,
+        })
+    }
+
+    /// The unit's name (`"ns"`, `"D"`, ...).
+    pub fn unit(self) -> &'static str {
+        Self::UNITS
+            .get(usize::from(self.unit))
+            .copied()
+            .unwrap_or("?")
+    }
+
+    /// How many units one step is (numpy's `[10s]`: 10).
+    pub fn count(self) -> u32 {
+        self.count
+    }
+}
+
+impl fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.count == 1 {
+            write!(f, "[{}]", self.unit())
+        } else {
+            write!(f, "[{}{}]", self.count, self.unit())
         }
     }
 }
@@ -63,12 +135,14 @@ pub enum ByteOrder {
     NotApplicable,
 }
 
-/// A numpy dtype: kind, item size in bytes and byte order. Numeric, or fixed-width unicode.
+/// A numpy dtype: kind, item size in bytes, byte order, and the unit of datetime64 /
+/// timedelta64 (`None` for generic units and every other kind). See the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DType {
     kind: Kind,
     itemsize: u32,
     order: ByteOrder,
+    unit: Option<TimeUnit>,
 }
 
 impl DType {
@@ -87,12 +161,56 @@ impl DType {
 
     /// The most code points a unicode dtype may have: numpy keeps item sizes in a C `int`.
     pub const MAX_UNICODE_CHARS: usize = i32::MAX as usize / 4;
+    /// The largest item size of a bytes (`S`) or void (`V`) dtype, as numpy's.
+    pub const MAX_BYTES: usize = i32::MAX as usize;
 
     const fn new_unchecked(kind: Kind, itemsize: u32, order: ByteOrder) -> Self {
         DType {
             kind,
             itemsize,
             order,
+            unit: None,
+        }
+    }
+
+    /// True when elements of this kind and size have a byte order (`<` or `>`).
+    fn has_order(kind: Kind, itemsize: usize) -> bool {
+        match kind {
+            Kind::Bytes | Kind::Void => false,
+            Kind::Complex | Kind::DateTime | Kind::TimeDelta | Kind::Unicode => true,
+            Kind::Bool | Kind::Int | Kind::UInt | Kind::Float => itemsize > 1,
+        }
+    }
+
+    /// numpy's `datetime64` (`DateTime`) or `timedelta64` (`TimeDelta`) with `unit` (`None`:
+    /// generic, `"<M8"`), in `order` (`NotApplicable` means little-endian).
+    pub fn time(kind: Kind, unit: Option<TimeUnit>, order: ByteOrder) -> Result<Self> {
+        if !matches!(kind, Kind::DateTime | Kind::TimeDelta) {
+            return Err(Error::DType {
+                dtype: kind.code().to_string(),
+                message: "not a datetime64 / timedelta64 kind".into(),
+            });
+        }
+        let d = Self::new(kind, 8, order)?;
+        Ok(DType { unit, ..d })
+    }
+
+    /// The unit of a datetime64 / timedelta64 dtype (`None` when generic or another kind).
+    pub fn time_unit(self) -> Option<TimeUnit> {
+        self.unit
+    }
+
+    /// The size of the parts whose bytes reverse when the byte order changes: the item size
+    /// for numbers and datetimes, half of it for complex (real and imaginary parts swap each
+    /// on its own), 4 for unicode code points, 1 (nothing to swap) for bool, bytes and void.
+    pub fn swap_unit(self) -> usize {
+        match self.kind {
+            Kind::Bool | Kind::Bytes | Kind::Void => 1,
+            Kind::Complex => self.itemsize() / 2,
+            Kind::Unicode => 4,
+            Kind::Int | Kind::UInt | Kind::Float | Kind::DateTime | Kind::TimeDelta => {
+                self.itemsize()
+            }
         }
     }
 
@@ -116,18 +234,23 @@ impl DType {
             Kind::Bool => itemsize == 1,
             Kind::Int | Kind::UInt => matches!(itemsize, 1 | 2 | 4 | 8),
             Kind::Float => matches!(itemsize, 2 | 4 | 8),
+            Kind::Complex => matches!(itemsize, 8 | 16),
+            Kind::DateTime | Kind::TimeDelta => itemsize == 8,
+            Kind::Bytes | Kind::Void => (1..=Self::MAX_BYTES).contains(&itemsize),
         };
         if !ok {
             return Err(Error::DType {
                 dtype: format!("{}{}", kind.code(), itemsize),
-                message: "no such numeric type (bool: 1 byte; ints: 1, 2, 4, 8; floats: 2, 4, 8)"
+                message: "no such type (bool: 1 byte; ints: 1, 2, 4, 8; floats: 2, 4, 8; \
+                          complex: 8, 16; datetime64 / timedelta64: 8; bytes and void: 1 to \
+                          2^31 - 1)"
                     .into(),
             });
         }
-        let order = match (itemsize, order) {
-            (1, _) => ByteOrder::NotApplicable,
-            (_, ByteOrder::NotApplicable) => ByteOrder::Little,
-            (_, o) => o,
+        let order = match (Self::has_order(kind, itemsize), order) {
+            (false, _) => ByteOrder::NotApplicable,
+            (true, ByteOrder::NotApplicable) => ByteOrder::Little,
+            (true, o) => o,
         };
         Ok(DType::new_unchecked(kind, itemsize as u32, order))
     }
@@ -165,9 +288,9 @@ impl DType {
         }
     }
 
-    /// True for bool, integer and float dtypes (everything but [`Kind::Unicode`]).
+    /// True for bool, integer and float dtypes (not complex, datetime, bytes, void, unicode).
     pub fn is_numeric(self) -> bool {
-        self.kind != Kind::Unicode
+        self.kind.is_numeric()
     }
 
     /// numpy's `dtype.kind`.
@@ -194,9 +317,10 @@ impl DType {
         }
     }
 
-    /// The same kind and size in the given byte order (unchanged for one-byte types).
+    /// The same kind and size in the given byte order (unchanged for one-byte types, bytes
+    /// and void).
     pub fn with_order(self, order: ByteOrder) -> Self {
-        if self.itemsize == 1 && self.kind != Kind::Unicode {
+        if !Self::has_order(self.kind, self.itemsize()) {
             self
         } else if order == ByteOrder::NotApplicable {
             DType {
@@ -232,34 +356,144 @@ impl DType {
         self.to_string()
     }
 
-    /// Parses what `numpy.dtype(s)` accepts for numeric types and for fixed-width unicode
-    /// (`"<U5"`, `">U5"`, `"=U5"`, `"|U5"`, `"U5"`; no order means native, as in numpy).
+    /// Parses what `numpy.dtype(s)` accepts for every fixed-size dtype this crate knows (see
+    /// the module docs): the numeric ones as [`DType::parse`] does, and complex (`"<c8"`,
+    /// `">c16"`, `"F"`, `"D"`, `"complex64"`, `"complex128"`, `"complex"`), datetime64 /
+    /// timedelta64 (`"<M8[ns]"`, `">m8[10s]"`, `"M8"`, `"datetime64[D]"`, `"timedelta64"`),
+    /// bytes (`"|S5"`, `"S5"`, numpy's deprecated `"a5"`), void (`"|V3"`) and unicode (`"<U5"`).
+    /// No order character means native, as in numpy; `|` on a type with a byte order means
+    /// native too, and bytes and void ignore the order character (numpy prints `|S5`).
+    /// numpy's flexible `S0`, `V0`, `U0`, complex256 (`c32`, `G`), object (`O`) and structured
+    /// dtypes are refused, naming the reason.
     pub fn parse_any(s: &str) -> Result<Self> {
         let t = s.trim();
-        let (order, rest) = match t.as_bytes().first() {
-            Some(b'<') => (ByteOrder::Little, t.get(1..).unwrap_or("")),
-            Some(b'>') => (ByteOrder::Big, t.get(1..).unwrap_or("")),
-            Some(b'=' | b'|') => (Self::native_order(), t.get(1..).unwrap_or("")),
-            _ => (Self::native_order(), t),
-        };
-        let Some(digits) = rest.strip_prefix('U') else {
-            return Self::parse(s);
-        };
         let bad = |message: String| Error::DType {
             dtype: s.to_string(),
             message,
         };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad(
-                "unicode dtypes need a width (expected e.g. \"<U5\")".into()
-            ));
+        let native = Self::native_order();
+        let complex = |n: usize| DType::new(Kind::Complex, n, native);
+        match t {
+            "complex64" | "csingle" => return complex(8),
+            "complex128" | "complex" | "cdouble" => return complex(16),
+            _ => {}
         }
-        let chars: usize = digits.parse().unwrap_or(usize::MAX);
-        DType::unicode(chars, order).map_err(|_| {
-            bad(format!(
-                "unicode dtypes need 1..={} characters",
-                Self::MAX_UNICODE_CHARS
-            ))
+        for (name, kind) in [
+            ("datetime64", Kind::DateTime),
+            ("timedelta64", Kind::TimeDelta),
+        ] {
+            if let Some(unit) = t.strip_prefix(name) {
+                let unit = Self::parse_time_unit(unit).map_err(&bad)?;
+                return DType::time(kind, unit, native);
+            }
+        }
+        let (order, rest) = match t.as_bytes().first() {
+            Some(b'<') => (ByteOrder::Little, t.get(1..).unwrap_or("")),
+            Some(b'>') => (ByteOrder::Big, t.get(1..).unwrap_or("")),
+            Some(b'=' | b'|') => (native, t.get(1..).unwrap_or("")),
+            _ => (native, t),
+        };
+        let width = |digits: &str| -> Option<usize> {
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse().unwrap_or(usize::MAX))
+        };
+        let Some(letter) = rest.chars().next() else {
+            return Self::parse(s);
+        };
+        let tail = rest.get(letter.len_utf8()..).unwrap_or("");
+        match letter {
+            'U' => {
+                let chars = width(tail).ok_or_else(|| {
+                    bad("unicode dtypes need a width (expected e.g. \"<U5\")".into())
+                })?;
+                DType::unicode(chars, order).map_err(|_| {
+                    bad(format!(
+                        "unicode dtypes need 1..={} characters",
+                        Self::MAX_UNICODE_CHARS
+                    ))
+                })
+            }
+            'S' | 'a' | 'V' => {
+                let (kind, what) = if letter == 'V' {
+                    (Kind::Void, "void")
+                } else {
+                    (Kind::Bytes, "bytes")
+                };
+                match width(tail) {
+                    Some(n) if (1..=Self::MAX_BYTES).contains(&n) => {
+                        DType::new(kind, n, ByteOrder::NotApplicable)
+                    }
+                    _ => Err(bad(format!(
+                        "{what} dtypes need a width of 1..={} bytes (expected e.g. \"|{}5\"; \
+                         numpy's flexible size 0 is not a fixed element)",
+                        Self::MAX_BYTES,
+                        kind.code()
+                    ))),
+                }
+            }
+            'c' | 'F' | 'D' | 'G' => {
+                let n = match (letter, tail) {
+                    ('F', "") => Some(8),
+                    ('D', "") => Some(16),
+                    ('G', "") => Some(32),
+                    ('c', digits) => width(digits),
+                    _ => None,
+                };
+                match n {
+                    Some(n @ (8 | 16)) => DType::new(Kind::Complex, n, order),
+                    Some(32) => Err(bad(
+                        "complex256 (two x86 long doubles) is not supported: complex64 \
+                         (\"<c8\") and complex128 (\"<c16\") are"
+                            .into(),
+                    )),
+                    _ => Self::parse(s),
+                }
+            }
+            'M' | 'm' => {
+                let kind = if letter == 'M' {
+                    Kind::DateTime
+                } else {
+                    Kind::TimeDelta
+                };
+                let unit = tail.strip_prefix('8').unwrap_or(tail);
+                if !unit.is_empty() && !unit.starts_with('[') {
+                    return Self::parse(s);
+                }
+                let unit = Self::parse_time_unit(unit).map_err(&bad)?;
+                DType::time(kind, unit, order)
+            }
+            'O' => Err(bad(
+                "object dtypes are not supported: their chunks hold Python objects, encoded by \
+                 numcodecs' object codecs (vlen-utf8, json, pickle, ...)"
+                    .into(),
+            )),
+            _ => Self::parse(s),
+        }
+    }
+
+    /// `""` (generic) or numpy's `"[ns]"`, `"[10s]"`.
+    fn parse_time_unit(text: &str) -> std::result::Result<Option<TimeUnit>, String> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let inner = text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .ok_or_else(|| format!("expected a unit in brackets, e.g. \"[ns]\", got {text:?}"))?;
+        let split = inner
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(inner.len());
+        let (digits, unit) = inner.split_at(split);
+        let count = if digits.is_empty() {
+            1
+        } else {
+            digits.parse::<u32>().unwrap_or(0)
+        };
+        TimeUnit::new(unit, count).map(Some).ok_or_else(|| {
+            format!(
+                "invalid datetime unit {text:?} (a count of 1..=2147483647 and one of {})",
+                TimeUnit::UNITS.join(", ")
+            )
         })
     }
 
@@ -365,10 +599,12 @@ impl fmt::Display for DType {
             ByteOrder::Big => '>',
             ByteOrder::NotApplicable => '|',
         };
-        if self.kind == Kind::Unicode {
-            write!(f, "{order}U{}", self.chars())
-        } else {
-            write!(f, "{order}{}{}", self.kind.code(), self.itemsize)
+        match (self.kind, self.unit) {
+            (Kind::Unicode, _) => write!(f, "{order}U{}", self.chars()),
+            (Kind::DateTime | Kind::TimeDelta, Some(u)) => {
+                write!(f, "{order}{}8{u}", self.kind.code())
+            }
+            _ => write!(f, "{order}{}{}", self.kind.code(), self.itemsize),
         }
     }
 }
@@ -515,6 +751,84 @@ mod tests {
         // parse (numeric codecs, arrays, .npy) keeps refusing them, saying why.
         let err = DType::parse("<U5").unwrap_err().to_string();
         assert!(err.contains("only bool, integer and float"), "{err}");
+    }
+
+    #[test]
+    fn opaque_dtypes_print_as_numpy() {
+        // (input, numpy's dtype(input).str, itemsize, swap unit), checked with numpy 2.4.
+        for (input, want, size, unit) in [
+            ("c8", "<c8", 8, 4),
+            (">c16", ">c16", 16, 8),
+            ("|c8", "<c8", 8, 4),
+            ("F", "<c8", 8, 4),
+            ("D", "<c16", 16, 8),
+            ("complex", "<c16", 16, 8),
+            ("complex64", "<c8", 8, 4),
+            ("M8", "<M8", 8, 8),
+            ("M8[ns]", "<M8[ns]", 8, 8),
+            (">M8[s]", ">M8[s]", 8, 8),
+            ("M8[10s]", "<M8[10s]", 8, 8),
+            ("m8[1s]", "<m8[s]", 8, 8),
+            ("datetime64[ns]", "<M8[ns]", 8, 8),
+            ("timedelta64[us]", "<m8[us]", 8, 8),
+            ("timedelta64", "<m8", 8, 8),
+            ("m8[Y]", "<m8[Y]", 8, 8),
+            ("M8[as]", "<M8[as]", 8, 8),
+            ("M8[2147483647s]", "<M8[2147483647s]", 8, 8),
+            ("S5", "|S5", 5, 1),
+            ("<S5", "|S5", 5, 1),
+            (">S5", "|S5", 5, 1),
+            ("a5", "|S5", 5, 1),
+            (">V3", "|V3", 3, 1),
+            ("V2147483647", "|V2147483647", 2147483647, 1),
+            (">U3", ">U3", 12, 4),
+        ] {
+            let d = DType::parse_any(input).unwrap();
+            assert_eq!(d.to_string(), want, "{input}");
+            assert_eq!(d.itemsize(), size, "{input}");
+            assert_eq!(d.swap_unit(), unit, "{input}");
+            assert!(!d.is_numeric(), "{input}");
+            assert_eq!(DType::parse_any(want).unwrap(), d, "{want}");
+            // Numeric codecs' dtype keys still refuse them.
+            assert!(DType::parse(want).is_err(), "{want}");
+        }
+        assert_eq!(
+            DType::parse_any(">c8").unwrap().to_native().to_string(),
+            "<c8"
+        );
+        assert_eq!(
+            DType::parse_any("|S4")
+                .unwrap()
+                .with_order(ByteOrder::Big)
+                .to_string(),
+            "|S4"
+        );
+        assert_eq!(DType::parse_any("<f8").unwrap().swap_unit(), 8);
+        assert_eq!(DType::BOOL.swap_unit(), 1);
+        for bad in [
+            "<c32",
+            "G",
+            "c4",
+            "S0",
+            "S",
+            "V0",
+            "V",
+            "M8[B]",
+            "M8[0s]",
+            "M8[2147483648s]",
+            "M8ns",
+            "M8[ns",
+            "|O",
+            "O",
+            "datetime64[xs]",
+        ] {
+            let err = DType::parse_any(bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("{bad:?}")), "{err}");
+        }
+        assert!(DType::parse_any("|O")
+            .unwrap_err()
+            .to_string()
+            .contains("object dtypes"));
     }
 
     #[test]

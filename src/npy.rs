@@ -78,7 +78,7 @@ impl Npy {
         let descr = dict_value(&header, "descr")
             .ok_or_else(|| bad(format!("no 'descr' in header {header:?}")))?;
         let descr = descr.trim().trim_matches(|c| c == '\'' || c == '"');
-        let dtype = DType::parse(descr).map_err(|e| bad(e.to_string()))?;
+        let dtype = DType::parse_any(descr).map_err(|e| bad(e.to_string()))?;
         let fortran_order = match dict_value(&header, "fortran_order").map(str::trim) {
             Some("True") => true,
             Some("False") => false,

@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again.to_json(), meta.to_json());
     // Keep the read small: at most 4096 elements in the region and the first chunk.
     let elems: usize = meta.chunks().iter().product();
-    if elems == 0 || elems > 4096 || meta.shape().iter().product::<usize>() > 1 << 20 {
+    let itemsize = meta.dtype.itemsize();
+    if elems == 0
+        || elems.saturating_mul(itemsize) > 1 << 20
+        || meta.shape().iter().product::<usize>() > 1 << 20
+    {
         return;
     }
     let store = MemoryStore::new();
@@ -32,10 +36,17 @@ fuzz_target!(|data: &[u8]| {
         .zip(meta.chunks())
         .map(|(&s, &c)| 0..s.min(c))
         .collect();
-    let _ = match meta.dtype.itemsize() {
+    let _ = match itemsize {
         1 => arr.read_region::<u8>(&region).map(drop),
         2 => arr.read_region::<u16>(&region).map(drop),
         4 => arr.read_region::<u32>(&region).map(drop),
-        _ => arr.read_region::<u64>(&region).map(drop),
+        8 => arr.read_region::<u64>(&region).map(drop),
+        // Any other item size (|S7, <c16, <U3, ...): the elements' bytes.
+        _ => {
+            let mut shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+            shape.push(itemsize);
+            let mut out = ndarray::ArrayD::<u8>::zeros(ndarray::IxDyn(&shape));
+            arr.read_region_bytes_with_progress(&region, out.view_mut(), &|_| {})
+        }
     };
 });

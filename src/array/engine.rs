@@ -30,20 +30,157 @@ pub(crate) fn check_element<T>(dtype: DType) -> Result<()> {
     Ok(())
 }
 
-/// Makes `buf` one chunk of `value`s, or an error naming the size when that memory cannot be
-/// had (a `.zarray` or `--chunks` asking for chunks of exabytes must not abort the process).
-pub(crate) fn chunk_buffer<T: Pod>(buf: &mut Vec<T>, grid: &ChunkGrid, value: T) -> Result<()> {
+/// How the engine sees an array: its chunk grid, order, dtype (for the codecs and the byte
+/// order) and fill value, and how the caller's elements map onto the grid.
+///
+/// Typed (`byte_axis` `None`): one `T` per element, `T` of the dtype's item size. Bytes
+/// (`byte_axis` `Some(axis)`): `T` is one byte and the grid has one more axis, of the item
+/// size, holding each element's bytes, last for C order and first for F order, so a chunk's
+/// bytes are laid out exactly as the typed form's. Any dtype works that way, whatever its
+/// item size (`|S7`, `<c16`, `<U3`, ...). Chunk indices handed to the store callbacks never
+/// include the byte axis.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub grid: ChunkGrid,
+    pub order: Order,
+    pub dtype: DType,
+    /// One element's bytes, native order.
+    pub fill: Vec<u8>,
+    pub byte_axis: Option<usize>,
+}
+
+impl Layout {
+    /// One `T` of the dtype's item size per element.
+    pub fn typed(meta: &ArrayMeta) -> Self {
+        Layout {
+            grid: meta.grid().clone(),
+            order: meta.order,
+            dtype: meta.dtype,
+            fill: meta.fill_value.native_bytes().to_vec(),
+            byte_axis: None,
+        }
+    }
+
+    /// Elements as their bytes along one more axis (see the type's docs).
+    pub fn bytes(meta: &ArrayMeta) -> Result<Self> {
+        let k = meta.dtype.itemsize();
+        let (mut shape, mut chunks) = (meta.shape().to_vec(), meta.chunks().to_vec());
+        let axis = match meta.order {
+            Order::C => shape.len(),
+            Order::F => 0,
+        };
+        shape.insert(axis, k);
+        chunks.insert(axis, k);
+        Ok(Layout {
+            grid: ChunkGrid::new(&shape, &chunks)?,
+            order: meta.order,
+            dtype: meta.dtype,
+            fill: meta.fill_value.native_bytes().to_vec(),
+            byte_axis: Some(axis),
+        })
+    }
+
+    /// `T` must be one element (typed) or one byte (bytes).
+    fn check<T>(&self) -> Result<()> {
+        match self.byte_axis {
+            None => check_element::<T>(self.dtype),
+            Some(_) if std::mem::size_of::<T>() == 1 => Ok(()),
+            Some(_) => Err(Error::Array(format!(
+                "byte-wise access to dtype {} takes one-byte elements, not {}",
+                self.dtype,
+                std::mem::size_of::<T>()
+            ))),
+        }
+    }
+
+    /// A grid index without the byte axis.
+    fn outer(&self, idx: &[usize]) -> Vec<usize> {
+        let mut v = idx.to_vec();
+        if let Some(a) = self.byte_axis {
+            if a < v.len() {
+                v.remove(a);
+            }
+        }
+        v
+    }
+
+    /// Fills `dst` with the fill value.
+    fn fill_view<T: Pod>(&self, dst: &mut ArrayViewMutD<'_, T>) -> Result<()> {
+        match self.byte_axis {
+            None => {
+                let v: T = bytemuck::try_pod_read_unaligned(&self.fill)
+                    .map_err(|e| Error::Array(format!("fill value: {e}")))?;
+                dst.fill(v);
+            }
+            Some(a) => {
+                for mut lane in dst.lanes_mut(Axis(a)) {
+                    for (d, p) in lane.iter_mut().zip(&self.fill) {
+                        bytemuck::bytes_of_mut(d).fill(*p);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// This machine's memory and swap in bytes (Linux `/proc/meminfo`, read once), `None` where
+/// unknown: a buffer larger than that cannot be filled, and asking the allocator for it would
+/// only succeed on paper (overcommit) and fail while writing.
+pub fn memory_bytes() -> Option<u64> {
+    static MEM: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *MEM.get_or_init(|| {
+        let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let kib = |key: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        };
+        let total = kib("MemTotal:")?.checked_add(kib("SwapTotal:").unwrap_or(0))?;
+        total.checked_mul(1024)
+    })
+}
+
+/// Makes `buf` one chunk of elements holding `fill` (one element's bytes; its length divides
+/// the chunk's bytes), or an error naming the size when that memory cannot be had (a
+/// `.zarray` or `--chunks` asking for chunks of exabytes must not abort the process).
+pub(crate) fn chunk_buffer<T: Pod>(buf: &mut Vec<T>, grid: &ChunkGrid, fill: &[u8]) -> Result<()> {
     let n = grid.chunk_len();
-    buf.clear();
-    buf.try_reserve_exact(n).map_err(|_| {
+    let bytes = (n as u128) * std::mem::size_of::<T>() as u128;
+    let cannot = || {
         Error::Array(format!(
-            "cannot allocate a chunk of {:?} elements ({} bytes)",
+            "cannot allocate a chunk of {:?} elements ({bytes} bytes)",
             grid.chunks(),
-            (n as u128) * std::mem::size_of::<T>() as u128
         ))
-    })?;
-    buf.resize(n, value);
+    };
+    if memory_bytes().is_some_and(|m| bytes > u128::from(m)) {
+        return Err(cannot());
+    }
+    buf.clear();
+    buf.try_reserve_exact(n).map_err(|_| cannot())?;
+    buf.resize(n, T::zeroed());
+    fill_bytes(bytemuck::cast_slice_mut(buf), fill);
     Ok(())
+}
+
+/// Writes `pattern` over and over into `bytes`.
+fn fill_bytes(bytes: &mut [u8], pattern: &[u8]) {
+    match pattern {
+        [] => {}
+        [b] => bytes.fill(*b),
+        _ if pattern.iter().all(|&b| b == 0) => bytes.fill(0),
+        _ => {
+            for c in bytes.chunks_mut(pattern.len()) {
+                c.copy_from_slice(pattern.get(..c.len()).unwrap_or(pattern));
+            }
+        }
+    }
 }
 
 /// The fill value as a `T` (native order).
@@ -54,13 +191,14 @@ pub(crate) fn fill_of<T: Pod>(meta: &ArrayMeta) -> Result<T> {
 }
 
 fn needs_swap(dtype: DType) -> bool {
-    dtype.itemsize() > 1 && !dtype.is_native()
+    dtype.swap_unit() > 1 && !dtype.is_native()
 }
 
-/// Reverses the bytes of each `itemsize`-byte element in place.
-pub(crate) fn swap_bytes(bytes: &mut [u8], itemsize: usize) {
-    if itemsize > 1 {
-        for e in bytes.chunks_exact_mut(itemsize) {
+/// Reverses the bytes of each `unit`-byte part in place (see [`DType::swap_unit`]: the item
+/// size for numbers, half of it for complex, 4 for unicode).
+pub(crate) fn swap_bytes(bytes: &mut [u8], unit: usize) {
+    if unit > 1 {
+        for e in bytes.chunks_exact_mut(unit) {
             e.reverse();
         }
     }
@@ -109,13 +247,14 @@ fn is_whole(grid: &ChunkGrid, ext: &[Range<usize>]) -> bool {
 /// Encodes every chunk of `data` with `pipeline` in parallel, handing each chunk's grid index
 /// and encoded bytes to `sink` (called from many threads; order is not defined).
 pub(crate) fn encode_each<T: Pod + Send + Sync>(
-    meta: &ArrayMeta,
+    layout: &Layout,
     pipeline: &Pipeline,
     data: &ArrayViewD<'_, T>,
     sink: &(dyn Fn(Vec<usize>, Vec<u8>) -> Result<()> + Sync),
 ) -> Result<()> {
-    let grid = meta.grid();
-    let fill: T = fill_of(meta)?;
+    layout.check::<T>()?;
+    let grid = &layout.grid;
+    let fill = layout.fill.as_slice();
     if data.shape() != grid.shape() {
         return Err(Error::Array(format!(
             "data of shape {:?} does not match the array's shape {:?}",
@@ -123,9 +262,9 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
             grid.shape()
         )));
     }
-    let dtype = meta.dtype;
+    let dtype = layout.dtype;
     let swap = needs_swap(dtype);
-    let c_like = meta.order == Order::C || grid.ndim() <= 1;
+    let c_like = layout.order == Order::C || grid.ndim() <= 1;
     let n = grid.num_chunks();
     let few = n < rayon::current_num_threads();
     // Many chunks: one chunk per thread, codecs serial inside; few: codecs split chunks.
@@ -159,19 +298,19 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
                         chunk_buffer(buf, grid, fill)?;
                     }
                     {
-                        let mut whole = view_of_mut(buf, grid.chunks(), meta.order)?;
+                        let mut whole = view_of_mut(buf, grid.chunks(), layout.order)?;
                         let mut dst =
                             whole.slice_each_axis_mut(|ax| Slice::from(0..src.len_of(ax.axis)));
                         copy_into(&mut dst, &src, few);
                     }
                     let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
                     if swap {
-                        swap_bytes(bytes, dtype.itemsize());
+                        swap_bytes(bytes, dtype.swap_unit());
                     }
                     encode(bytes)?
                 }
             };
-            sink(idx, encoded)
+            sink(layout.outer(&idx), encoded)
         })
 }
 
@@ -208,14 +347,14 @@ pub(crate) type ChunkLoader<'a> = dyn Fn(&[usize], &mut [u8]) -> Result<bool> + 
 /// Decodes `region` of the array into `out` (the region's shape), in parallel, loading only
 /// the chunks the region touches.
 pub(crate) fn decode_region<T: Pod + Send + Sync>(
-    meta: &ArrayMeta,
+    layout: &Layout,
     region: &[Range<usize>],
     out: ArrayViewMutD<'_, T>,
     load: &ChunkLoader<'_>,
 ) -> Result<()> {
-    let grid = meta.grid();
+    layout.check::<T>()?;
+    let grid = &layout.grid;
     grid.check_region(region)?;
-    let fill: T = fill_of(meta)?;
     let want: Vec<usize> = region.iter().map(|r| r.len()).collect();
     if out.shape() != want.as_slice() {
         return Err(Error::Array(format!(
@@ -225,15 +364,16 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
     }
     let mut tasks = Vec::new();
     split_tasks(out, 0, region, grid.chunks(), &mut Vec::new(), &mut tasks);
-    let dtype = meta.dtype;
+    let dtype = layout.dtype;
     let swap = needs_swap(dtype);
-    let c_like = meta.order == Order::C || grid.ndim() <= 1;
+    let c_like = layout.order == Order::C || grid.ndim() <= 1;
     let few = tasks.len() < rayon::current_num_threads();
     let load = |idx: &[usize], bytes: &mut [u8]| {
+        let idx = layout.outer(idx);
         if few {
-            load(idx, bytes)
+            load(&idx, bytes)
         } else {
-            crate::parallel::serial_inside(|| load(idx, bytes))
+            crate::parallel::serial_inside(|| load(&idx, bytes))
         }
     };
     tasks
@@ -251,10 +391,10 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
                     let bytes: &mut [u8] = bytemuck::cast_slice_mut(s);
                     if load(&idx, bytes)? {
                         if swap {
-                            swap_bytes(bytes, dtype.itemsize());
+                            swap_bytes(bytes, dtype.swap_unit());
                         }
                     } else {
-                        s.fill(fill);
+                        fill_bytes(bytes, &layout.fill);
                     }
                     return Ok(());
                 }
@@ -262,17 +402,16 @@ pub(crate) fn decode_region<T: Pod + Send + Sync>(
             // `load` overwrites every byte when it returns true (and the buffer is not read
             // otherwise), so a buffer of the right length is reused as it is.
             if buf.len() != grid.chunk_len() {
-                chunk_buffer(buf, grid, T::zeroed())?;
+                chunk_buffer(buf, grid, &[0])?;
             }
             let bytes: &mut [u8] = bytemuck::cast_slice_mut(buf);
             if !load(&idx, bytes)? {
-                dst.fill(fill);
-                return Ok(());
+                return layout.fill_view(&mut dst);
             }
             if swap {
-                swap_bytes(bytes, dtype.itemsize());
+                swap_bytes(bytes, dtype.swap_unit());
             }
-            let chunk = view_of(buf, grid.chunks(), meta.order)?;
+            let chunk = view_of(buf, grid.chunks(), layout.order)?;
             // `ext` and `inter` have one range per axis of the chunk (same rank as the grid),
             // and ndarray only passes axes below that rank.
             #[allow(clippy::indexing_slicing)]

@@ -57,10 +57,11 @@ impl ArrayMeta {
     /// Metadata for an array of `shape` in chunks of `chunks`, no filters, no compressor, fill
     /// value 0, C order, `"."` keys.
     pub fn new(shape: &[usize], chunks: &[usize], dtype: DType) -> Result<Self> {
-        if !dtype.is_numeric() {
-            // Unicode (`<U8`) exists for codec-level use (Categorize); arrays stay numeric.
+        use crate::dtype::Kind;
+        if matches!(dtype.kind(), Kind::DateTime | Kind::TimeDelta) && dtype.time_unit().is_none() {
             return Err(Error::Array(format!(
-                "arrays of dtype {dtype} are not supported (bool, integer and float only)"
+                "dtype {dtype}: datetime64 / timedelta64 arrays need a unit (e.g. \"<M8[ns]\"); \
+                 zarr-python refuses generic units"
             )));
         }
         Ok(ArrayMeta {
@@ -232,10 +233,11 @@ impl ArrayMeta {
         let grid = ChunkGrid::new(&shape, &chunks).map_err(|e| bad(e.to_string()))?;
         let dtype_v = field("dtype")?;
         let dtype = match dtype_v.as_str() {
-            Some(s) => DType::parse(s).map_err(|e| bad(format!("\"dtype\": {e}")))?,
+            Some(s) => DType::parse_any(s).map_err(|e| bad(format!("\"dtype\": {e}")))?,
             None => {
                 return Err(bad(format!(
-                    "\"dtype\" {dtype_v} is not supported (only bool, integer and float dtypes)"
+                    "\"dtype\" {dtype_v} is not supported (structured and object dtypes are not; \
+                     a dtype is a string such as \"<f4\", \"<c16\", \"<M8[ns]\", \"|S5\")"
                 )))
             }
         };

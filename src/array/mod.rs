@@ -45,6 +45,7 @@ mod meta;
 mod record;
 mod zarr;
 
+pub use engine::memory_bytes;
 pub(crate) use engine::swap_bytes;
 pub use fill::FillValue;
 pub use grid::{ChunkGrid, MAX_NDIM};

@@ -1,7 +1,7 @@
 //! Chunk records: a chunk's grid index, shape, dtype, order, the pipeline config that encoded
 //! it and its bytes. The config travels with the chunk, so any chunk decodes alone.
 
-use super::engine::{check_element, decode_region, encode_each, swap_bytes};
+use super::engine::{check_element, decode_region, encode_each, swap_bytes, Layout};
 use super::meta::{ArrayMeta, Order};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -48,7 +48,7 @@ impl ChunkRecord {
         let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut buf);
         self.decode_bytes_into(bytes)?;
         if !self.dtype.is_native() {
-            swap_bytes(bytes, self.dtype.itemsize());
+            swap_bytes(bytes, self.dtype.swap_unit());
         }
         let dim = IxDyn(&self.shape);
         match self.order {
@@ -91,7 +91,7 @@ where
     let pipeline = meta.pipeline()?;
     let config = pipeline.get_config();
     let data = data.into_dyn();
-    encode_each(meta, &pipeline, &data, &|index, bytes| {
+    encode_each(&Layout::typed(meta), &pipeline, &data, &|index, bytes| {
         sink(ChunkRecord {
             index,
             shape: meta.chunks().to_vec(),
@@ -119,7 +119,7 @@ where
     let by_index: HashMap<&[usize], &ChunkRecord> =
         records.iter().map(|r| (r.index.as_slice(), r)).collect();
     let raw = meta.grid().chunk_len() * meta.dtype.itemsize();
-    decode_region(meta, region, out.into_dyn(), &|idx, buf| {
+    decode_region(&Layout::typed(meta), region, out.into_dyn(), &|idx, buf| {
         let Some(r) = by_index.get(idx) else {
             return Ok(false);
         };

@@ -1,12 +1,13 @@
 //! A Zarr v2 array in a [`Store`]: `.zarray`, `.zattrs` and one key per chunk.
 
-use super::engine::{check_element, decode_region, encode_each, fill_of};
+use super::engine::{check_element, decode_region, encode_each, fill_of, Layout};
 use super::meta::ArrayMeta;
+use super::meta::Order;
 use crate::error::{Error, Result};
 use crate::pipeline::Pipeline;
 use crate::store::Store;
 use bytemuck::Pod;
-use ndarray::{ArrayD, ArrayView, ArrayViewMut, Dimension, IxDyn};
+use ndarray::{ArrayD, ArrayView, ArrayViewD, ArrayViewMut, ArrayViewMutD, Dimension, IxDyn};
 use serde_json::{Map, Value};
 use std::ops::Range;
 
@@ -137,18 +138,48 @@ impl<S: Store> ZarrArray<S> {
         D: Dimension,
     {
         check_element::<T>(self.meta.dtype)?;
+        self.write_layout(&Layout::typed(&self.meta), &data.into_dyn(), progress)
+    }
+
+    /// Writes the whole array from its elements' bytes: `data` has the array's shape plus one
+    /// last axis of the item size, holding each element's bytes in this machine's byte order
+    /// (the store gets the dtype's order). This takes every dtype, whatever its item size
+    /// (`|S7`, `<c16`, `<U3`, ...), where [`ZarrArray::write`] needs a Rust type of that size.
+    pub fn write_bytes_with_progress(
+        &self,
+        data: ArrayViewD<'_, u8>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()> {
+        let layout = Layout::bytes(&self.meta)?;
+        let mut want = self.meta.shape().to_vec();
+        want.push(self.meta.dtype.itemsize());
+        if data.shape() != want.as_slice() {
+            return Err(Error::Array(format!(
+                "element bytes of shape {:?} do not match the array's shape plus its item size {want:?}",
+                data.shape()
+            )));
+        }
+        let n = data.ndim();
+        let data = match self.meta.order {
+            Order::C => data,
+            Order::F => data.permuted_axes(IxDyn(&byte_axis_first(n))),
+        };
+        self.write_layout(&layout, &data, progress)
+    }
+
+    fn write_layout<T: Pod + Send + Sync>(
+        &self,
+        layout: &Layout,
+        data: &ArrayViewD<'_, T>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()> {
         let raw =
             (self.meta.grid().chunk_len() as u64).saturating_mul(self.meta.dtype.itemsize() as u64);
-        encode_each(
-            &self.meta,
-            &self.pipeline,
-            &data.into_dyn(),
-            &|idx, bytes| {
-                self.store.set(&self.chunk_key(&idx), &bytes)?;
-                progress(raw);
-                Ok(())
-            },
-        )
+        encode_each(layout, &self.pipeline, data, &|idx, bytes| {
+            self.store.set(&self.chunk_key(&idx), &bytes)?;
+            progress(raw);
+            Ok(())
+        })
     }
 
     /// Reads the whole array.
@@ -201,7 +232,52 @@ impl<S: Store> ZarrArray<S> {
         D: Dimension,
     {
         check_element::<T>(self.meta.dtype)?;
-        decode_region(&self.meta, region, out.into_dyn(), &|idx, buf| {
+        self.read_layout(&Layout::typed(&self.meta), region, out.into_dyn(), progress)
+    }
+
+    /// Reads `region` into `out` as the elements' bytes: `out` has the region's shape plus
+    /// one last axis of the item size, and gets each element's bytes in this machine's byte
+    /// order. The byte-wise twin of [`ZarrArray::read_region_with_progress`] for any dtype.
+    pub fn read_region_bytes_with_progress(
+        &self,
+        region: &[Range<usize>],
+        out: ArrayViewMutD<'_, u8>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()> {
+        self.meta.grid().check_region(region)?;
+        let layout = Layout::bytes(&self.meta)?;
+        let k = self.meta.dtype.itemsize();
+        let mut want: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        want.push(k);
+        if out.shape() != want.as_slice() {
+            return Err(Error::Array(format!(
+                "output bytes of shape {:?} do not match the region's shape plus the item size {want:?}",
+                out.shape()
+            )));
+        }
+        let mut region = region.to_vec();
+        let out = match self.meta.order {
+            Order::C => {
+                region.push(0..k);
+                out
+            }
+            Order::F => {
+                region.insert(0, 0..k);
+                let n = out.ndim();
+                out.permuted_axes(IxDyn(&byte_axis_first(n)))
+            }
+        };
+        self.read_layout(&layout, &region, out, progress)
+    }
+
+    fn read_layout<T: Pod + Send + Sync>(
+        &self,
+        layout: &Layout,
+        region: &[Range<usize>],
+        out: ArrayViewMutD<'_, T>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()> {
+        decode_region(layout, region, out, &|idx, buf| {
             let key = self.chunk_key(idx);
             let found = with_scratch(|bytes| {
                 if !self.store.get_into(&key, bytes)? {
@@ -259,6 +335,12 @@ impl<S: Store> ZarrArray<S> {
                 && self.meta.chunk_key(&idx) == rel
         })
     }
+}
+
+/// The axis order that moves the last of `n` axes (the element bytes) to the front.
+fn byte_axis_first(n: usize) -> Vec<usize> {
+    let last = n.saturating_sub(1);
+    std::iter::once(last).chain(0..last).collect()
 }
 
 thread_local! {

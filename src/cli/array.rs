@@ -166,7 +166,7 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
     let mut npy = Npy::read_file(&args.input)?;
     // The engine takes elements in native byte order and writes the dtype's order.
     if !npy.dtype.is_native() {
-        swap_bytes(&mut npy.data, npy.dtype.itemsize());
+        swap_bytes(&mut npy.data, npy.dtype.swap_unit());
     }
     let chunks = parse_chunks(args.chunks.as_deref(), &npy.shape, npy.dtype.itemsize())?;
     let compressor = match args.compressor.as_deref() {
@@ -280,12 +280,7 @@ fn time_store(args: &CompressArgs, npy: &Npy, meta: ArrayMeta, reps: usize) -> R
             let arr = ZarrArray::open(DirectoryStore::open(&args.store)?, "")?;
             // A fresh (lazily zeroed) allocation each time, as zarr-python's `z[...]`.
             let mut data = vec![0u8; npy.data.len()];
-            with_elem(npy.dtype, |n| match n {
-                1 => read_typed::<[u8; 1]>(&arr, &mut data, &ProgressBar::hidden()),
-                2 => read_typed::<[u8; 2]>(&arr, &mut data, &ProgressBar::hidden()),
-                4 => read_typed::<[u8; 4]>(&arr, &mut data, &ProgressBar::hidden()),
-                _ => read_typed::<[u8; 8]>(&arr, &mut data, &ProgressBar::hidden()),
-            })?;
+            read_dispatch(&arr, &mut data, &ProgressBar::hidden())?;
             read_s.push(t.elapsed().as_secs_f64());
             // Both in native order (the engine swaps); a Fortran-order .npy is not compared.
             if !npy.fortran_order && data != npy.data {
@@ -310,11 +305,13 @@ fn ratio(raw: u64, stored: u64) -> f64 {
     }
 }
 
-/// Calls `f` with the dtype's item size (1, 2, 4 or 8).
+/// Calls `f` with the dtype's item size.
 fn with_elem<R>(dtype: DType, f: impl FnOnce(usize) -> Result<R>) -> Result<R> {
     f(dtype.itemsize())
 }
 
+/// Writes the `.npy`'s elements: as one Rust value each for item sizes 1, 2, 4 and 8, as
+/// their bytes for any other (`|S7`, `<c16`, `<U3`, ...).
 fn write_dispatch(
     n: usize,
     arr: &ZarrArray<DirectoryStore>,
@@ -326,7 +323,51 @@ fn write_dispatch(
         2 => write_typed::<[u8; 2]>(arr, npy, pb),
         4 => write_typed::<[u8; 4]>(arr, npy, pb),
         8 => write_typed::<[u8; 8]>(arr, npy, pb),
-        _ => Err(Error::Array(format!("unsupported item size {n}"))),
+        _ => {
+            let mut shape = npy.shape.clone();
+            shape.push(n);
+            // C order: the element bytes are the fastest axis after the last array axis. F
+            // order: element bytes fastest, then the first array axis, and so on.
+            let mut strides = vec![0usize; shape.len()];
+            if npy.fortran_order {
+                let mut acc = n;
+                for (st, &d) in strides.iter_mut().zip(&npy.shape) {
+                    *st = acc;
+                    acc = acc.saturating_mul(d);
+                }
+                if let Some(last) = strides.last_mut() {
+                    *last = 1;
+                }
+            } else {
+                let mut acc = 1usize;
+                for (st, &d) in strides.iter_mut().zip(&shape).rev() {
+                    *st = acc;
+                    acc = acc.saturating_mul(d);
+                }
+            }
+            let view = ArrayViewD::from_shape(IxDyn(&shape).strides(IxDyn(&strides)), &npy.data)
+                .map_err(|e| Error::Array(format!("npy data: {e}")))?;
+            arr.write_bytes_with_progress(view, &|b| pb.inc(b))
+        }
+    }
+}
+
+/// Reads the whole array into `data` (C order, native byte order), by item size as
+/// [`write_dispatch`] writes.
+fn read_dispatch(arr: &ZarrArray<DirectoryStore>, data: &mut [u8], pb: &ProgressBar) -> Result<()> {
+    match arr.meta().dtype.itemsize() {
+        1 => read_typed::<[u8; 1]>(arr, data, pb),
+        2 => read_typed::<[u8; 2]>(arr, data, pb),
+        4 => read_typed::<[u8; 4]>(arr, data, pb),
+        8 => read_typed::<[u8; 8]>(arr, data, pb),
+        n => {
+            let mut shape = arr.meta().shape().to_vec();
+            shape.push(n);
+            let view = ArrayViewMutD::from_shape(IxDyn(&shape), data)
+                .map_err(|e| Error::Array(format!("output buffer: {e}")))?;
+            let region = arr.meta().grid().full_region();
+            arr.read_region_bytes_with_progress(&region, view, &|b| pb.inc(b))
+        }
     }
 }
 
@@ -360,26 +401,6 @@ fn read_typed<T: bytemuck::Pod + Send + Sync>(
     arr.read_region_with_progress(&region, view, &|b| pb.inc(b))
 }
 
-/// This machine's memory and swap in bytes (Linux `/proc/meminfo`), `None` where unknown: an
-/// output larger than that cannot be decompressed, and asking the allocator for it would only
-/// succeed on paper (overcommit) and fail while writing.
-fn memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kib = |key: &str| {
-        info.lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-    };
-    let total = kib("MemTotal:")?.checked_add(kib("SwapTotal:").unwrap_or(0))?;
-    total.checked_mul(1024)
-}
-
 /// `chunkcodec decompress`.
 pub fn decompress(args: &DecompressArgs) -> Result<()> {
     let arr = ZarrArray::open(DirectoryStore::open(&args.store)?, "")?;
@@ -396,22 +417,16 @@ pub fn decompress(args: &DecompressArgs) -> Result<()> {
         .grid()
         .len()
         .checked_mul(meta.dtype.itemsize())
-        .filter(|&n| memory_bytes().is_none_or(|m| n as u64 <= m))
+        .filter(|&n| crate::array::memory_bytes().is_none_or(|m| n as u64 <= m))
         .ok_or_else(too_big)?;
     // Zeroed by the allocator (pages mapped on first write), not by a pass over the memory.
     let mut data = vec![0u8; len];
     let pb = progress_bar(len as u64, "decompress");
     let t = Instant::now();
-    with_pool(args.threads, || match meta.dtype.itemsize() {
-        1 => read_typed::<[u8; 1]>(&arr, &mut data, &pb),
-        2 => read_typed::<[u8; 2]>(&arr, &mut data, &pb),
-        4 => read_typed::<[u8; 4]>(&arr, &mut data, &pb),
-        8 => read_typed::<[u8; 8]>(&arr, &mut data, &pb),
-        n => Err(Error::Array(format!("unsupported item size {n}"))),
-    })?;
+    with_pool(args.threads, || read_dispatch(&arr, &mut data, &pb))?;
     pb.finish_and_clear();
     if !meta.dtype.is_native() {
-        swap_bytes(&mut data, meta.dtype.itemsize());
+        swap_bytes(&mut data, meta.dtype.swap_unit());
     }
     let npy = Npy {
         dtype: meta.dtype,

@@ -126,7 +126,13 @@ impl Categorize {
                 4 => 1 << 24,
                 _ => 1 << 53,
             },
-            Kind::Unicode => 0,
+            // Not reached: `astype` is numeric (checked when the codec is built).
+            Kind::Unicode
+            | Kind::Complex
+            | Kind::DateTime
+            | Kind::TimeDelta
+            | Kind::Bytes
+            | Kind::Void => 0,
         }
     }
 

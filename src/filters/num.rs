@@ -522,9 +522,17 @@ macro_rules! with_num {
                 $body
             }
             // Not reached: numeric filters read their dtypes with `DType::parse`, which refuses
-            // unicode dtypes. Code points are `u32`s, the closest numeric reading.
-            (__K::Unicode, _) => {
-                type $T = u32;
+            // every non-numeric dtype. Bytes stand for them (no numeric reading exists).
+            (
+                __K::Unicode
+                | __K::Complex
+                | __K::DateTime
+                | __K::TimeDelta
+                | __K::Bytes
+                | __K::Void,
+                _,
+            ) => {
+                type $T = u8;
                 $body
             }
         }
