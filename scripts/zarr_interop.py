@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import warnings
 
 import numpy as np
 import numcodecs
@@ -189,6 +190,70 @@ def zarr_to_ours(tmp, dsname, data, chunks, name, filters, comp, sep, order, par
         check(label, False, str(e))
 
 
+METADATA_BASE = {"zarr_format": 2, "shape": [4], "chunks": [2], "dtype": "<f4",
+                 "compressor": None, "fill_value": 1.5, "filters": None, "order": "C"}
+DELETE = object()
+METADATA_VARIANTS = {
+    "order c": {"order": "c"},
+    "zarr_format 2.0": {"zarr_format": 2.0},
+    "fill nan lower": {"fill_value": "nan"},
+    "fill inf lower": {"fill_value": "inf"},
+    "fill NaN for int": {"dtype": "<i4", "fill_value": "NaN"},
+    "fill 1.5 for int": {"dtype": "<i4", "fill_value": 1.5},
+    "fill -2.5 for i2": {"dtype": "<i2", "fill_value": -2.5},
+    "fill string number": {"fill_value": "2.5"},
+    "fill true for float": {"fill_value": True},
+    "fill 2 for bool": {"dtype": "|b1", "fill_value": 2},
+    "fill 1.0 for bool": {"dtype": "|b1", "fill_value": 1.0},
+    "fill 0.0 for bool": {"dtype": "|b1", "fill_value": 0.0},
+    "dimension_separator null": {"dimension_separator": None},
+    "extra key": {"foo": 1},
+    "chunks float": {"chunks": [2.0]},
+    "shape float": {"shape": [4.0]},
+    "no fill_value key": {"fill_value": DELETE},
+    "no filters key": {"filters": DELETE},
+    "no order key": {"order": DELETE},
+    "no compressor key": {"compressor": DELETE},
+    "filters empty list": {"filters": []},
+    "compressor level null": {"compressor": {"id": "zlib", "level": None}},
+    "dtype f4 without order": {"dtype": "f4"},
+    "dtype name float32": {"dtype": "float32"},
+    "fill u8 max": {"dtype": "<u8", "fill_value": 18446744073709551615},
+    "fill -0.0": {"fill_value": -0.0},
+    "fill 3.0 for int": {"dtype": "<i4", "fill_value": 3.0},
+    "fill 300 for u1": {"dtype": "|u1", "fill_value": 300},
+}
+
+
+def metadata_variants(tmp):
+    """Hand-edited .zarray files: chunkcodec must open exactly those zarr-python opens, and
+    read the same values (here all fill)."""
+    for name, change in METADATA_VARIANTS.items():
+        meta = dict(METADATA_BASE)
+        for k, v in change.items():
+            if v is DELETE:
+                meta.pop(k)
+            else:
+                meta[k] = v
+        store = os.path.join(tmp, f"meta-{abs(hash(name))}")
+        os.makedirs(store)
+        with open(os.path.join(store, ".zarray"), "w") as f:
+            json.dump(meta, f)
+        label = f"metadata [{name}]"
+        try:
+            want = zarr.open_array(store, mode="r")[...]
+        except Exception:  # noqa: BLE001 - zarr refuses it: so must we
+            want = None
+        out = os.path.join(tmp, "meta.npy")
+        p = subprocess.run([BIN, "decompress", store, out], capture_output=True, text=True)
+        if want is None:
+            check(label, p.returncode != 0 and p.stderr.count("\n") == 1,
+                  f"zarr refuses it, we exited {p.returncode}: {p.stderr.strip()}")
+        else:
+            ok = p.returncode == 0 and equal(np.load(out), want)
+            check(label, ok, f"zarr reads {want!r}; we: rc={p.returncode} {p.stderr.strip()}")
+
+
 def main():
     global BIN
     if len(sys.argv) != 2:
@@ -215,6 +280,9 @@ def main():
                 order = "F" if i % 3 == 1 else "C"
                 ours_to_zarr(tmp, dsname, data, chunks, name, filters, comp, lossy, sep, fill, order)
                 zarr_to_ours(tmp, dsname, data, chunks, name, filters, comp, sep, order, i % 2 == 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            metadata_variants(tmp)
     for name, codec_id in sorted(skipped):
         print(f"note: skipped [{name}]: codec id {codec_id!r} is not registered in chunkcodec")
     print(f"zarr interop: {PASSED} checks passed, {len(FAILED)} failed, "

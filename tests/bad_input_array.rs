@@ -421,7 +421,10 @@ fn corrupt_zarray_files() {
             "\"dimension_separator\"",
         ),
         (with("fill_value", json!("abc")), "fill"),
-        (with("fill_value", json!(1.5)), "fill"),
+        (with("fill_value", json!("1.5")), "fill"),
+        (without("fill_value"), "missing \"fill_value\""),
+        (without("order"), "missing \"order\""),
+        (with("order", json!(1)), "\"order\" must be"),
         (with("fill_value", json!(1u64 << 40)), "fill"),
     ];
     for (bytes, needle) in cases {

@@ -44,30 +44,27 @@ impl FillValue {
         let n = dtype.itemsize();
         let native = match (dtype.kind(), json) {
             (_, Value::Null) => vec![0; n],
+            // zarr-python reads numbers with `np.array(v, dtype)`: any number is a bool
+            // (non-zero is true), floats truncate toward zero into ints, bools are 0 / 1, and
+            // strings parse as numbers.
             (Kind::Bool, Value::Bool(b)) => vec![u8::from(*b)],
-            (Kind::Bool, Value::Number(x)) => match x.as_u64() {
-                Some(v @ (0 | 1)) => vec![v as u8],
-                _ => return Err(bad("expected true, false, 0 or 1")),
-            },
-            (Kind::Int, Value::Number(x)) => {
-                let v = integral(x).ok_or_else(|| bad("expected an integer"))?;
-                let v = i64::try_from(v).map_err(|_| bad("out of range"))?;
-                let bits = n * 8;
-                if bits < 64 && (v < -(1i64 << (bits - 1)) || v >= (1i64 << (bits - 1))) {
-                    return Err(bad("out of range"));
-                }
-                v.to_ne_bytes_trunc(n)
+            (Kind::Bool, Value::Number(x)) => {
+                vec![u8::from(
+                    x.as_f64().ok_or_else(|| bad("expected a number"))? != 0.0,
+                )]
             }
-            (Kind::UInt, Value::Number(x)) => {
-                let v = integral(x).ok_or_else(|| bad("expected an integer"))?;
-                let v = u64::try_from(v).map_err(|_| bad("out of range"))?;
-                if n < 8 && v >> (n * 8) != 0 {
+            (Kind::Int | Kind::UInt, v) => {
+                let v = int_of(v).map_err(bad)?;
+                let bits = (n * 8) as u32;
+                let (lo, hi) = if dtype.kind() == Kind::Int {
+                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+                } else {
+                    (0, (1i128 << bits) - 1)
+                };
+                if v < lo || v > hi {
                     return Err(bad("out of range"));
                 }
                 (v as i64).to_ne_bytes_trunc(n)
-            }
-            (Kind::Float, Value::Number(x)) => {
-                float_bytes(x.as_f64().ok_or_else(|| bad("expected a number"))?, n)
             }
             (Kind::Float, v) => float_bytes(float_of(v, n).map_err(bad)?, n),
             (Kind::Complex, Value::Array(parts)) => {
@@ -210,20 +207,74 @@ fn float_value(native: &[u8]) -> f64 {
     }
 }
 
-/// A float fill value (a number or zarr's spellings of the non-finite ones), rounded to the
-/// `n`-byte float as numpy rounds it.
+/// A float fill value, rounded to the `n`-byte float as numpy rounds it: a number, a bool,
+/// zarr's spellings of the non-finite values, or another string numpy parses as a float
+/// (`"nan"`, `"inf"`, `"2.5"`).
 fn float_of(json: &Value, n: usize) -> std::result::Result<f64, &'static str> {
+    const WHAT: &str = "expected a number, \"NaN\", \"Infinity\" or \"-Infinity\"";
     let v = match json {
-        Value::Number(x) => x.as_f64().ok_or("expected a number")?,
+        Value::Number(x) => x.as_f64().ok_or(WHAT)?,
+        Value::Bool(b) => f64::from(u8::from(*b)),
         Value::String(s) => match s.as_str() {
             "NaN" => f64::NAN,
             "Infinity" => f64::INFINITY,
             "-Infinity" => f64::NEG_INFINITY,
-            _ => return Err("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""),
+            other => python_float(other).ok_or(WHAT)?,
         },
-        _ => return Err("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""),
+        _ => return Err(WHAT),
     };
     Ok(float_value(&float_bytes(v, n)))
+}
+
+/// Python's `float(text)` for the usual spellings (surrounding whitespace, `nan`, `inf`,
+/// `infinity` in any case, exponents, `_` between digits).
+fn python_float(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.contains("__") || t.starts_with('_') || t.ends_with('_') {
+        return None;
+    }
+    let t = t.replace('_', "");
+    let lower = t.to_ascii_lowercase();
+    let body = lower.trim_start_matches(['+', '-']);
+    if matches!(body, "nan" | "inf" | "infinity") {
+        let neg = lower.starts_with('-');
+        let v = if body == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        };
+        return Some(if neg { -v } else { v });
+    }
+    // Rust's parser takes the remaining forms Python does (digits, '.', exponent, sign),
+    // but also "nan"/"inf" (handled above).
+    if !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    t.parse::<f64>().ok()
+}
+
+/// An integer fill value as numpy's `np.array(v, int dtype)` reads it: integers, floats
+/// truncated toward zero, bools as 0 / 1, and strings of an integer.
+fn int_of(json: &Value) -> std::result::Result<i128, &'static str> {
+    match json {
+        Value::Number(x) => {
+            if let Some(v) = integral(x) {
+                return Ok(v);
+            }
+            let f = x.as_f64().ok_or("expected an integer")?;
+            if f.is_finite() && f.abs() < 1.9e19 {
+                Ok(f.trunc() as i128)
+            } else {
+                Err("out of range")
+            }
+        }
+        Value::Bool(b) => Ok(i128::from(*b)),
+        Value::String(s) => {
+            let t = s.trim().replace('_', "");
+            t.parse::<i128>().map_err(|_| "expected an integer")
+        }
+        _ => Err("expected an integer"),
+    }
 }
 
 /// `raw` truncated or NUL-padded to `n` bytes, as numpy stores bytes in an `S`/`V` element.
@@ -357,14 +408,17 @@ fn float_json(v: f64) -> Value {
     }
 }
 
+/// The JSON written back for a fill value `from_json` accepted: zarr-python's own spelling
+/// of the value (`"nan"` becomes `"NaN"`, `1.5` for an int dtype `1`, `2` for bool `true`).
 fn normalize(dtype: DType, json: &Value) -> Value {
     match (dtype.kind(), json) {
-        (Kind::Float, Value::Number(x)) => x.as_f64().map(float_json).unwrap_or(Value::Null),
-        (Kind::Bool, Value::Number(x)) => Value::Bool(x.as_u64() == Some(1)),
-        (Kind::Int | Kind::UInt, Value::Number(x)) => match integral(x) {
-            Some(v) if v < 0 => serde_json::json!(v as i64),
-            Some(v) => serde_json::json!(v as u64),
-            None => json.clone(),
+        (_, Value::Null) => Value::Null,
+        (Kind::Float, v) => float_of(v, 8).map(float_json).unwrap_or_else(|_| v.clone()),
+        (Kind::Bool, Value::Number(x)) => Value::Bool(x.as_f64().is_some_and(|f| f != 0.0)),
+        (Kind::Int | Kind::UInt, v) => match int_of(v) {
+            Ok(v) if v < 0 => serde_json::json!(v as i64),
+            Ok(v) => serde_json::json!(v as u64),
+            Err(_) => json.clone(),
         },
         _ => json.clone(),
     }
@@ -403,10 +457,13 @@ mod tests {
             (DType::U1, json!(256)),
             (DType::I1, json!(-129)),
             (DType::U2, json!(-1)),
-            (DType::I4, json!(1.5)),
+            (DType::U2, json!(-1.5)),
             (DType::I4, json!("NaN")),
-            (DType::F4, json!("nan")),
-            (DType::BOOL, json!(2)),
+            (DType::I4, json!("1.5")),
+            (DType::I8, json!(1e20)),
+            (DType::F4, json!("nan?")),
+            (DType::F4, json!("1__0")),
+            (DType::BOOL, json!("true")),
             (DType::F8, json!([1])),
         ] {
             let e = FillValue::from_json(d, &v).unwrap_err().to_string();
@@ -483,6 +540,68 @@ mod tests {
             let z2 = FillValue::from_json(d(dt), z.json()).unwrap();
             assert_eq!(z2.native_bytes(), z.native_bytes(), "{dt}");
         }
+    }
+
+    #[test]
+    fn numbers_coerce_as_zarr_python_reads_them() {
+        // zarr-python 2.18 decodes these with `np.array(v, dtype)` (checked against it).
+        for (d, v, native, written) in [
+            (DType::I4, json!(1.5), 1i32.to_ne_bytes().to_vec(), json!(1)),
+            (
+                DType::I4,
+                json!(-2.9),
+                (-2i32).to_ne_bytes().to_vec(),
+                json!(-2),
+            ),
+            (DType::I2, json!("7"), 7i16.to_ne_bytes().to_vec(), json!(7)),
+            (DType::U1, json!(true), vec![1], json!(1)),
+            (DType::BOOL, json!(2), vec![1], json!(true)),
+            (DType::BOOL, json!(1.0), vec![1], json!(true)),
+            (DType::BOOL, json!(0.0), vec![0], json!(false)),
+            (
+                DType::F4,
+                json!(true),
+                1f32.to_ne_bytes().to_vec(),
+                json!(1.0),
+            ),
+            (
+                DType::F8,
+                json!("2.5"),
+                2.5f64.to_ne_bytes().to_vec(),
+                json!(2.5),
+            ),
+            (
+                DType::F8,
+                json!(" -1e3 "),
+                (-1e3f64).to_ne_bytes().to_vec(),
+                json!(-1000.0),
+            ),
+            (
+                DType::F8,
+                json!("inf"),
+                f64::INFINITY.to_ne_bytes().to_vec(),
+                json!("Infinity"),
+            ),
+            (
+                DType::F8,
+                json!("-Infinity"),
+                f64::NEG_INFINITY.to_ne_bytes().to_vec(),
+                json!("-Infinity"),
+            ),
+            (
+                DType::F8,
+                json!("1_000"),
+                1000f64.to_ne_bytes().to_vec(),
+                json!(1000.0),
+            ),
+        ] {
+            let f = FillValue::from_json(d, &v).unwrap();
+            assert_eq!(f.native_bytes(), native, "{d} {v}");
+            assert_eq!(f.json(), &written, "{d} {v}");
+        }
+        let f = FillValue::from_json(DType::F4, &json!("nan")).unwrap();
+        assert!(f32::from_ne_bytes(f.native_bytes().try_into().unwrap()).is_nan());
+        assert_eq!(f.json(), &json!("NaN"));
     }
 
     #[test]

@@ -211,7 +211,8 @@ impl ArrayMeta {
             .ok_or_else(|| bad("not a JSON object".into()))?;
         let field = |name: &str| m.get(name).ok_or_else(|| bad(format!("missing {name:?}")));
         let format = field("zarr_format")?;
-        if format.as_u64() != Some(2) {
+        // zarr-python compares with `!=`, so 2.0 is format 2 too.
+        if format.as_f64() != Some(2.0) {
             return Err(bad(format!("\"zarr_format\" is {format}, expected 2")));
         }
         let dims = |name: &str| -> Result<Vec<usize>> {
@@ -241,6 +242,11 @@ impl ArrayMeta {
                 )))
             }
         };
+        // zarr-python requires every key but dimension_separator (a MetadataError otherwise):
+        // guessing a missing fill value or codec list would read other values than it.
+        for name in ["compressor", "fill_value", "filters", "order"] {
+            field(name)?;
+        }
         let compressor = match m.get("compressor") {
             None | Some(Value::Null) => None,
             Some(c @ Value::Object(_)) => Some(c.clone()),
@@ -263,10 +269,12 @@ impl ArrayMeta {
         };
         let fill_value = FillValue::from_json(dtype, m.get("fill_value").unwrap_or(&Value::Null))
             .map_err(|e| bad(e.to_string()))?;
-        let order = match m.get("order").and_then(Value::as_str) {
-            Some("C") | None => Order::C,
-            Some("F") => Order::F,
-            Some(o) => return Err(bad(format!("\"order\" must be \"C\" or \"F\", got {o:?}"))),
+        let order = match m.get("order") {
+            // numpy (and so zarr-python) takes the order letters in either case.
+            Some(Value::String(o)) if o == "C" || o == "c" => Order::C,
+            Some(Value::String(o)) if o == "F" || o == "f" => Order::F,
+            None => Order::C,
+            Some(o) => return Err(bad(format!("\"order\" must be \"C\" or \"F\", got {o}"))),
         };
         let dimension_separator = match m.get("dimension_separator") {
             None | Some(Value::Null) => Separator::Dot,
