@@ -188,36 +188,33 @@ impl Out<'_> {
 }
 
 #[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
+#[inline(always)]
 fn read_u32(src: &[u8], i: usize) -> u32 {
     let mut b = [0u8; 4];
     b.copy_from_slice(&src[i..i + 4]);
     u32::from_le_bytes(b)
 }
 
-#[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
-fn read_u64(src: &[u8], i: usize) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&src[i..i + 8]);
-    u64::from_le_bytes(b)
-}
-
 /// Length of the common prefix of `src[a..]` and `src[b..]` (`a < b`), up to the end.
-/// Compares 32 bytes per step (the chunk equality compiles to vector compares), then finds the
-/// first differing byte of the differing chunk 8 bytes at a time.
+/// Compares 32 bytes per step, then finds the first differing byte of the differing chunk 8
+/// bytes at a time. The steps compare fixed-size arrays (`[u8; 32]`), which compile to inline
+/// vector compares whatever the inliner decides elsewhere: as slices of run-time length they
+/// became `memcmp` calls once the crate grew (i32 counters encode 6.2 -> 2.2-2.7 GB/s).
 #[allow(clippy::indexing_slicing)] // encode path: indices inside our own input
+#[inline(always)]
 fn common_len(src: &[u8], a: usize, b: usize) -> usize {
     let max = src.len() - b;
     let x = &src[a..a + max];
     let y = &src[b..];
     let mut len = 0;
-    for (cx, cy) in x.chunks_exact(32).zip(y.chunks_exact(32)) {
+    while let (Some(cx), Some(cy)) = (x[len..].first_chunk::<32>(), y[len..].first_chunk::<32>()) {
         if cx != cy {
             break;
         }
         len += 32;
     }
-    for (cx, cy) in x[len..].chunks_exact(8).zip(y[len..].chunks_exact(8)) {
-        let d = read_u64(cx, 0) ^ read_u64(cy, 0);
+    while let (Some(cx), Some(cy)) = (x[len..].first_chunk::<8>(), y[len..].first_chunk::<8>()) {
+        let d = u64::from_le_bytes(*cx) ^ u64::from_le_bytes(*cy);
         if d != 0 {
             return len + (d.trailing_zeros() / 8) as usize;
         }
