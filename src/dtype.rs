@@ -609,10 +609,11 @@ impl fmt::Display for DType {
     }
 }
 
+/// Any dtype [`DType::parse_any`] reads (what `Display` prints parses back).
 impl FromStr for DType {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        DType::parse(s)
+        DType::parse_any(s)
     }
 }
 
@@ -625,7 +626,7 @@ impl serde::Serialize for DType {
 impl<'de> serde::Deserialize<'de> for DType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        DType::parse(&s).map_err(serde::de::Error::custom)
+        DType::parse_any(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -789,6 +790,9 @@ mod tests {
             assert_eq!(d.swap_unit(), unit, "{input}");
             assert!(!d.is_numeric(), "{input}");
             assert_eq!(DType::parse_any(want).unwrap(), d, "{want}");
+            assert_eq!(want.parse::<DType>().unwrap(), d, "{want}");
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(serde_json::from_str::<DType>(&json).unwrap(), d, "{json}");
             // Numeric codecs' dtype keys still refuse them.
             assert!(DType::parse(want).is_err(), "{want}");
         }
