@@ -217,6 +217,17 @@ impl<'a> ConfigReader<'a> {
         }
     }
 
+    /// An optional dtype string of any fixed-size kind ([`DType::parse_any`]: complex,
+    /// datetime, bytes, ... too), for codecs that take more than numbers.
+    pub fn optional_any_dtype(&mut self, key: &str) -> Result<Option<DType>> {
+        match self.optional_str(key)? {
+            None => Ok(None),
+            Some(s) => DType::parse_any(s)
+                .map(Some)
+                .map_err(|e| self.error(key, e)),
+        }
+    }
+
     /// A required numpy dtype string.
     pub fn required_dtype(&mut self, key: &str) -> Result<DType> {
         self.optional_dtype(key)?

@@ -9,6 +9,12 @@
 //! `u8` with a signed integer also sums in f64 (numpy's promotion of the pair), losing
 //! precision above 2^53 exactly as numcodecs does.
 //!
+//! Complex dtypes (`<c8`, `>c16`, with a complex `astype`) are two float streams, real and
+//! imaginary parts, each delta-coded as the float pair of their halves (numpy's complex
+//! subtraction, cast and cumsum work part by part). timedelta64 (`<m8[s]`, same unit for both)
+//! is i64 arithmetic with numpy's NaT rule: a difference or running sum with NaT is NaT (so
+//! numcodecs' own decode loses everything after a NaT; mirrored), and sums wrap.
+//!
 //! Differences from numcodecs (deliberate):
 //! - empty input encodes to empty output (numcodecs raises IndexError);
 //! - bool: the difference is XOR (numcodecs' bytes, so what we write decodes in numcodecs exactly
@@ -46,23 +52,145 @@ use serde_json::{json, Value};
 pub struct Delta {
     dtype: DType,
     astype: DType,
+    mode: Mode,
+}
+
+/// How the elements are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    /// Bool, integers and floats.
+    Numbers,
+    /// Complex: the float delta of the halves, on the real and the imaginary parts apart.
+    Complex(Box<Delta>),
+    /// timedelta64: i64 with NaT (i64::MIN) absorbing.
+    TimeDelta,
 }
 
 impl Delta {
     pub const ID: &'static str = "delta";
 
-    /// Delta of `dtype` elements, encoded as `astype`.
-    pub fn new(dtype: DType, astype: DType) -> Self {
-        Delta { dtype, astype }
+    /// Delta of `dtype` elements, encoded as `astype`: both numeric (bool, int, float), both
+    /// complex, or both timedelta64 of one unit. Anything else is a config error naming why.
+    pub fn new(dtype: DType, astype: DType) -> Result<Self> {
+        let bad = |why: String| crate::error::Error::config(Self::ID, "astype", why);
+        let mode = match (dtype.kind(), astype.kind()) {
+            (a, b) if a.is_numeric() && b.is_numeric() => Mode::Numbers,
+            (Kind::Complex, Kind::Complex) => {
+                let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
+                Mode::Complex(Box::new(Delta::new(half(dtype)?, half(astype)?)?))
+            }
+            (Kind::TimeDelta, Kind::TimeDelta) if dtype.time_unit() == astype.time_unit() => {
+                Mode::TimeDelta
+            }
+            (Kind::TimeDelta, Kind::TimeDelta) => {
+                return Err(bad(format!(
+                    "timedelta delta needs one unit for dtype and astype ({dtype} vs {astype})"
+                )))
+            }
+            (Kind::Complex, _) | (_, Kind::Complex) => {
+                return Err(bad(format!(
+                    "delta of {dtype} as {astype}: complex needs complex on both sides \
+                     (numcodecs drops the imaginary part)"
+                )))
+            }
+            (Kind::DateTime, _) | (_, Kind::DateTime) => {
+                return Err(bad(format!(
+                    "delta of {dtype} as {astype}: datetime64 cannot be summed back (numcodecs' \
+                     decode fails: numpy does not add datetimes); use timedelta64 or int64"
+                )))
+            }
+            _ => {
+                return Err(bad(format!(
+                    "delta of {dtype} as {astype}: delta works on numbers, complex and \
+                     timedelta64 (one kind on both sides)"
+                )))
+            }
+        };
+        Ok(Delta {
+            dtype,
+            astype,
+            mode,
+        })
     }
 
     /// Builds from `{"id": "delta", "dtype": ..., "astype": ...}`.
     pub fn from_config(config: &Value) -> Result<Self> {
         let mut r = ConfigReader::new(Self::ID, config)?;
-        let dtype = r.required_dtype("dtype")?;
-        let astype = r.optional_dtype("astype")?.unwrap_or(dtype);
+        let dtype = r
+            .optional_any_dtype("dtype")?
+            .ok_or_else(|| r.error("dtype", "missing required key"))?;
+        let astype = r.optional_any_dtype("astype")?.unwrap_or(dtype);
         r.finish()?;
-        Ok(Delta::new(dtype, astype))
+        Delta::new(dtype, astype)
+    }
+
+    /// Complex: runs `f` on the real parts, then on the imaginary parts, of `src` (elements
+    /// of `src_size` bytes), writing the parts of `dst` (elements of `dst_size` bytes).
+    fn by_parts(
+        src: &[u8],
+        src_size: usize,
+        dst: &mut [u8],
+        dst_size: usize,
+        mut f: impl FnMut(&[u8], &mut [u8]) -> Result<()>,
+    ) -> Result<()> {
+        let (sh, dh) = (src_size / 2, dst_size / 2);
+        let mut part_in = Vec::with_capacity(src.len() / 2);
+        let mut part_out = vec![0u8; dst.len() / 2];
+        for p in 0..2 {
+            part_in.clear();
+            for e in src.chunks_exact(src_size) {
+                part_in.extend_from_slice(e.get(p * sh..(p + 1) * sh).unwrap_or_default());
+            }
+            f(&part_in, &mut part_out)?;
+            for (e, v) in dst
+                .chunks_exact_mut(dst_size)
+                .zip(part_out.chunks_exact(dh))
+            {
+                if let Some(slot) = e.get_mut(p * dh..(p + 1) * dh) {
+                    slot.copy_from_slice(v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// timedelta64: `dst[i] = src[i] - src[i-1]` (encode) or the running sum (decode), with
+    /// NaT absorbing and wrapping arithmetic, as numpy computes `diff` / `cumsum`.
+    fn timedelta(&self, enc: bool, src: &[u8], dst: &mut [u8]) {
+        const NAT: i64 = i64::MIN;
+        let (sbe, dbe) = if enc {
+            (self.dtype.byte_order(), self.astype.byte_order())
+        } else {
+            (self.astype.byte_order(), self.dtype.byte_order())
+        };
+        let load = |c: &[u8]| {
+            let b: [u8; 8] = c.try_into().unwrap_or_default();
+            if sbe == ByteOrder::Big {
+                i64::from_be_bytes(b)
+            } else {
+                i64::from_le_bytes(b)
+            }
+        };
+        let store = |v: i64, o: &mut [u8]| {
+            let b = if dbe == ByteOrder::Big {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            };
+            o.copy_from_slice(&b);
+        };
+        let mut prev: Option<i64> = None;
+        for (c, o) in src.chunks_exact(8).zip(dst.chunks_exact_mut(8)) {
+            let x = load(c);
+            let v = match prev {
+                None => x,
+                Some(p) if p == NAT || x == NAT => NAT,
+                Some(p) if enc => x.wrapping_sub(p),
+                Some(p) => p.wrapping_add(x),
+            };
+            store(v, o);
+            prev = Some(if enc { x } else { v });
+        }
     }
 
     /// The same-width kernel's element type and byte order (true: big-endian), when `dtype`
@@ -264,6 +392,24 @@ impl Codec for Delta {
 
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.dtype, false)?;
+        match &self.mode {
+            Mode::Numbers => {}
+            Mode::Complex(inner) => {
+                let mut out = vec![0u8; n * self.astype.itemsize()];
+                let (ss, ds) = (self.dtype.itemsize(), self.astype.itemsize());
+                Self::by_parts(input, ss, &mut out, ds, |src, dst| {
+                    let e = inner.encode(src, inner.dtype)?;
+                    dst.copy_from_slice(e.get(..dst.len()).unwrap_or_default());
+                    Ok(())
+                })?;
+                return Ok(out);
+            }
+            Mode::TimeDelta => {
+                let mut out = vec![0u8; n * 8];
+                self.timedelta(true, input, &mut out);
+                return Ok(out);
+            }
+        }
         if let Some((ty, be)) = self.same_width() {
             // Written once into a new Vec (no zeroed 8 MiB of fresh pages first).
             return Ok(kd::encode_bytes_to_vec(ty, be, input));
@@ -283,6 +429,11 @@ impl Codec for Delta {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         let size = decoded_size(Self::ID, n, self.dtype, limit)?;
+        if self.mode != Mode::Numbers {
+            let mut out = vec![0u8; size];
+            self.decode_into(input, &mut out)?;
+            return Ok(out);
+        }
         let wrapping = float_accumulator(self.dtype, self.astype).is_none();
         if let Some((ty, be)) = self.same_width().filter(|_| wrapping) {
             return Ok(kd::decode_bytes_to_vec(ty, be, input));
@@ -295,7 +446,14 @@ impl Codec for Delta {
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         check_output_size(Self::ID, n * self.dtype.itemsize(), out)?;
-        self.decode_to(input, out);
+        match &self.mode {
+            Mode::Numbers => self.decode_to(input, out),
+            Mode::Complex(inner) => {
+                let (ss, ds) = (self.astype.itemsize(), self.dtype.itemsize());
+                Self::by_parts(input, ss, out, ds, |src, dst| inner.decode_into(src, dst))?;
+            }
+            Mode::TimeDelta => self.timedelta(false, input, out),
+        }
         Ok(())
     }
 }
@@ -314,31 +472,90 @@ mod tests {
     }
 
     #[test]
+    fn complex_and_timedelta_as_numcodecs() {
+        let any = |s: &str| DType::parse_any(s).unwrap();
+        let hex = |h: &str| -> Vec<u8> {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        // numcodecs 0.16.6: Delta(dtype='>c8', astype='<c16') on [1.5+2j, -3+0.25j, 7-1j].
+        let c =
+            Delta::from_config(&json!({"id": "delta", "dtype": ">c8", "astype": "<c16"})).unwrap();
+        let raw = hex("3fc0000040000000c04000003e80000040e00000bf800000");
+        let enc = hex(
+            "000000000000f83f000000000000004000000000000012c0000000000000fcbf\
+             0000000000002440000000000000f4bf",
+        );
+        assert_eq!(c.encode(&raw, any(">c8")).unwrap(), enc);
+        assert_eq!(c.decode(&enc).unwrap(), raw);
+        // Delta(dtype='>m8[s]', astype='<m8[s]'): NaT absorbs, sums wrap (2^62 + 2^62 is
+        // i64::MIN, NaT), exactly numcodecs' lossy decode.
+        let c = Delta::from_config(&json!({"id": "delta", "dtype": ">m8[s]", "astype": "<m8[s]"}))
+            .unwrap();
+        let nat = i64::MIN;
+        let v = [5, nat, 7, 1 << 62, 1 << 62, -3];
+        let raw: Vec<u8> = v.iter().flat_map(|x: &i64| x.to_be_bytes()).collect();
+        let want_enc = [5, nat, nat, (1i64 << 62) - 7, 0, -(1i64 << 62) - 3];
+        let enc = c.encode(&raw, any(">m8[s]")).unwrap();
+        assert_eq!(
+            enc,
+            want_enc
+                .iter()
+                .flat_map(|x| x.to_le_bytes())
+                .collect::<Vec<_>>()
+        );
+        let want_dec = [5, nat, nat, nat, nat, nat];
+        assert_eq!(
+            c.decode(&enc).unwrap(),
+            want_dec
+                .iter()
+                .flat_map(|x| x.to_be_bytes())
+                .collect::<Vec<_>>()
+        );
+        // Refused pairs name the reason.
+        for (dt, at, needle) in [
+            ("<c8", "<f4", "complex needs complex"),
+            ("<f8", "<c16", "complex needs complex"),
+            ("<M8[s]", "<M8[s]", "datetime64"),
+            ("<m8[s]", "<m8[ms]", "one unit"),
+            ("|S4", "|S4", "delta works on numbers"),
+            ("<m8[s]", "<i8", "one kind"),
+        ] {
+            let e = Delta::from_config(&json!({"id": "delta", "dtype": dt, "astype": at}))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(needle), "{dt} {at}: {e}");
+        }
+    }
+
+    #[test]
     fn numcodecs_vectors() {
-        let c = Delta::new(DType::I4, DType::I4);
+        let c = Delta::new(DType::I4, DType::I4).unwrap();
         let input = le_i4(&[10, 12, 15, 11]);
         let enc = c.encode(&input, DType::I4).unwrap();
         assert_eq!(enc, le_i4(&[10, 2, 3, -4]));
         assert_eq!(c.decode(&enc).unwrap(), input);
 
-        let c = Delta::new(DType::I4, DType::I1);
+        let c = Delta::new(DType::I4, DType::I1).unwrap();
         let enc = c.encode(&le_i4(&[100, 300, 301]), DType::I4).unwrap();
         assert_eq!(enc, [0x64, 0xc8, 0x01]);
         assert_eq!(c.decode(&enc).unwrap(), le_i4(&[100, 44, 45]));
 
-        let c = Delta::new(DType::U1, DType::U1);
+        let c = Delta::new(DType::U1, DType::U1).unwrap();
         assert_eq!(
             c.encode(&[250, 3, 10], DType::U1).unwrap(),
             [0xfa, 0x09, 0x07]
         );
 
         // Wrapping accumulation in dtype.
-        let c = Delta::new(d("<i2"), d("<i2"));
+        let c = Delta::new(d("<i2"), d("<i2")).unwrap();
         let dec = c.decode(&[0xff, 0x7f, 1, 0]).unwrap();
         assert_eq!(dec, [0xff, 0x7f, 0x00, 0x80]);
 
         // Sequential float sums in dtype precision: f4 [16777216, 1, 1] stays 16777216.
-        let c = Delta::new(DType::F4, DType::F4);
+        let c = Delta::new(DType::F4, DType::F4).unwrap();
         let enc: Vec<u8> = [16777216f32, 1.0, 1.0]
             .iter()
             .flat_map(|x| x.to_le_bytes())
@@ -351,8 +568,8 @@ mod tests {
 
     #[test]
     fn big_endian_equals_little_endian_swapped() {
-        let le = Delta::new(d("<i8"), d("<i2"));
-        let be = Delta::new(d(">i8"), d(">i2"));
+        let le = Delta::new(d("<i8"), d("<i2")).unwrap();
+        let be = Delta::new(d(">i8"), d(">i2")).unwrap();
         let v: Vec<i64> = vec![5, -7, 1 << 40, 3, i64::MIN, i64::MAX];
         let li: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
         let bi: Vec<u8> = v.iter().flat_map(|x| x.to_be_bytes()).collect();
@@ -360,7 +577,7 @@ mod tests {
         let be_enc = be.encode(&bi, DType::I8).unwrap();
         let swapped: Vec<u8> = le_enc.chunks(2).flat_map(|c| [c[1], c[0]]).collect();
         assert_eq!(be_enc, swapped);
-        let full = Delta::new(d(">i8"), d(">i8"));
+        let full = Delta::new(d(">i8"), d(">i8")).unwrap();
         assert_eq!(
             full.decode(&full.encode(&bi, DType::I8).unwrap()).unwrap(),
             bi
@@ -373,7 +590,7 @@ mod tests {
         let le_i8 = |v: &[i64]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
         // numcodecs 0.16.6 / numpy 2.4: Delta('<i2', '<u8').decode([5, 2**64-8, 10]) ->
         // [5, 0, 0] (the f64 sum 2^64 and then 2^64 + 10 cast to i2 give 0).
-        let c = Delta::new(DType::I2, DType::U8);
+        let c = Delta::new(DType::I2, DType::U8).unwrap();
         let dec = c.decode(&le_u8(&[5, u64::MAX - 7, 10])).unwrap();
         assert_eq!(
             dec,
@@ -384,13 +601,13 @@ mod tests {
         );
         // Delta('<u8', '<i8'): encode [5, 2**63+5, 2**64-1, 3] -> [5, -2**63, 2**63-6, 4],
         // decode -> [5, 9223372036854775808, 0, 4] (the f64 sum reaches 2^64: cast gives 0).
-        let c = Delta::new(DType::U8, DType::I8);
+        let c = Delta::new(DType::U8, DType::I8).unwrap();
         let x = le_u8(&[5, (1 << 63) + 5, u64::MAX, 3]);
         let enc = c.encode(&x, DType::U8).unwrap();
         assert_eq!(enc, le_i8(&[5, i64::MIN, i64::MAX - 5, 4]));
         assert_eq!(c.decode(&enc).unwrap(), le_u8(&[5, 1 << 63, 0, 4]));
         // Delta('<i8', '<u8').decode([2**53+1, 1, 2**64-1]) -> [2**53, 2**53, -2**63].
-        let c = Delta::new(DType::I8, DType::U8);
+        let c = Delta::new(DType::I8, DType::U8).unwrap();
         let dec = c.decode(&le_u8(&[(1 << 53) + 1, 1, u64::MAX])).unwrap();
         assert_eq!(dec, le_i8(&[1 << 53, 1 << 53, i64::MIN]));
     }
@@ -408,7 +625,7 @@ mod tests {
         assert_eq!(float_accumulator(DType::I2, DType::U8), Some(8));
         assert_eq!(float_accumulator(DType::U8, DType::I8), Some(8));
         // <f2 encoded [2048, 1, 1] decoded to <f4 sums in f4: 2048, 2049, 2050.
-        let c = Delta::new(DType::F4, DType::F2);
+        let c = Delta::new(DType::F4, DType::F2).unwrap();
         let enc: Vec<u8> = [2048.0f32, 1.0, 1.0]
             .iter()
             .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
@@ -420,7 +637,7 @@ mod tests {
             .collect();
         assert_eq!(dec, want);
         // f4 data, f8 astype: the f8 sum is rounded to f4 only on output.
-        let c = Delta::new(DType::F4, DType::F8);
+        let c = Delta::new(DType::F4, DType::F8).unwrap();
         let enc: Vec<u8> = [1.0f64, 1e-8, 1e-8]
             .iter()
             .flat_map(|x| x.to_le_bytes())
@@ -431,7 +648,7 @@ mod tests {
 
     #[test]
     fn bool_is_lossless_unlike_numcodecs() {
-        let c = Delta::new(DType::BOOL, DType::BOOL);
+        let c = Delta::new(DType::BOOL, DType::BOOL).unwrap();
         let input = [1u8, 1, 0, 1, 0, 0, 1];
         let enc = c.encode(&input, DType::BOOL).unwrap();
         // numcodecs' bytes: XOR of neighbours.
@@ -441,7 +658,7 @@ mod tests {
 
     #[test]
     fn empty_and_errors() {
-        let c = Delta::new(DType::I4, DType::I2);
+        let c = Delta::new(DType::I4, DType::I2).unwrap();
         assert!(c.encode(&[], DType::I4).unwrap().is_empty());
         assert!(c.decode(&[]).unwrap().is_empty());
         let mut out = [];
