@@ -44,4 +44,22 @@ def cases(rng):
     add("bool_to_f4", rng.integers(0, 2, 17).astype(bool), ">f4", "|b1")
     for n in (0, 1, 7, 8, 9):
         add(f"f8_to_f4_n{n}", rand(rng, "<f8", n), "<f4", "<f8")
+    # complex: part by part; real numbers as the real part; complex to real keeps the real part,
+    # to bool either part.
+    z = rng.standard_normal(30) * 1e3 + 1j * rng.standard_normal(30)
+    z[:5] = [complex(np.nan, 0), complex(0, np.inf), 0, complex(0, -0.0), complex(1e39, 2)]
+    for dec, enc in [("<c16", "<c8"), (">c8", "<c16"), ("<c16", ">c16"), ("<c8", "<f8"),
+                     ("<c16", "<i4"), ("<c8", "|b1"), ("<f4", "<c8"), (">i2", "<c16"), ("|b1", ">c8")]:
+        x = z if np.dtype(dec).kind == "c" else rand(rng, dec, 30)
+        if dec == "<c16" and enc == "<i4":
+            x = (rng.standard_normal(30) * 1e5 + 1j * rng.standard_normal(30))
+        add(f"{tag(dec)}_to_{tag(enc)}", np.asarray(x).astype(dec), enc, dec)
+    # datetime64 / timedelta64: the i64 count (NaT is i64 min), one unit.
+    t = rng.integers(-2**40, 2**40, 30)
+    t[3] = np.iinfo(np.int64).min
+    for dec, enc in [("<M8[s]", "<i8"), (">m8[ns]", "<i4"), ("<i8", ">M8[ms]"), ("<M8[s]", ">m8[s]")]:
+        kind = np.dtype(dec).kind
+        x = t.view(np.dtype(dec).newbyteorder("=")) if kind in "Mm" else t
+        name = f"{tag(dec)}_to_{tag(enc)}".replace("[", "_").replace("]", "")
+        add(name, x, enc, dec)
     return out

@@ -5,6 +5,13 @@
 //! overflows to ±inf, integer narrowing keeps the low bits, float -> int truncates toward zero
 //! (NaN and out-of-range values give what numpy gives on x86-64), byte order changes keep the
 //! values. Empty input is fine.
+//!
+//! Complex: complex <-> complex casts each part; a real number becomes the real part (imaginary
+//! +0); complex to a real number keeps the real part (numpy's ComplexWarning cast), and to
+//! bool is true when either part is non-zero. datetime64 / timedelta64 <-> integers go through
+//! their i64 count (NaT is i64::MIN); between two of them of one unit (datetime64 and
+//! timedelta64 alike, as numpy's unsafe cast) the count is kept. Other pairs with those kinds
+//! (unit conversions, floats, bytes, unicode) are config errors naming the pair.
 
 // Decode paths must not panic on any input: no unwrap/expect/panic, and no indexing that can
 // fail (slices are taken with get()/chunks or from lengths checked just before).
@@ -20,7 +27,7 @@
 
 use super::num::{cast_slice, count, decoded_size};
 use crate::codec::{check_output_size, Codec, ConfigReader};
-use crate::dtype::DType;
+use crate::dtype::{DType, Kind};
 use crate::error::Result;
 use serde_json::{json, Value};
 
@@ -34,21 +41,116 @@ pub struct AsType {
 impl AsType {
     pub const ID: &'static str = "astype";
 
-    /// Stores `decode_dtype` data as `encode_dtype`.
-    pub fn new(encode_dtype: DType, decode_dtype: DType) -> Self {
-        AsType {
+    /// Stores `decode_dtype` data as `encode_dtype`: any two numeric dtypes; complex with
+    /// numbers or complex; datetime64 / timedelta64 with integers or their own kind and unit.
+    pub fn new(encode_dtype: DType, decode_dtype: DType) -> Result<Self> {
+        for (a, b) in [(encode_dtype, decode_dtype), (decode_dtype, encode_dtype)] {
+            if !castable(a, b) {
+                return Err(crate::error::Error::config(
+                    Self::ID,
+                    "encode_dtype",
+                    format!(
+                        "no cast between {decode_dtype} and {encode_dtype} here (numbers, \
+                         complex, and datetime64 / timedelta64 with integers or their own \
+                         unit)"
+                    ),
+                ));
+            }
+        }
+        Ok(AsType {
             encode_dtype,
             decode_dtype,
-        }
+        })
     }
 
     /// Builds from `{"id": "astype", "encode_dtype": ..., "decode_dtype": ...}`.
     pub fn from_config(config: &Value) -> Result<Self> {
         let mut r = ConfigReader::new(Self::ID, config)?;
-        let encode_dtype = r.required_dtype("encode_dtype")?;
-        let decode_dtype = r.required_dtype("decode_dtype")?;
+        let mut req = |k: &str| {
+            r.optional_any_dtype(k)?
+                .ok_or_else(|| crate::error::Error::config(Self::ID, k, "missing required key"))
+        };
+        let encode_dtype = req("encode_dtype")?;
+        let decode_dtype = req("decode_dtype")?;
         r.finish()?;
-        Ok(AsType::new(encode_dtype, decode_dtype))
+        AsType::new(encode_dtype, decode_dtype)
+    }
+}
+
+fn is_time(d: DType) -> bool {
+    matches!(d.kind(), Kind::DateTime | Kind::TimeDelta)
+}
+
+/// The pairs [`convert`] casts.
+fn castable(from: DType, to: DType) -> bool {
+    let (f, t) = (from.kind(), to.kind());
+    let num = |k: Kind| k.is_numeric();
+    let int = |k: Kind| matches!(k, Kind::Int | Kind::UInt);
+    (num(f) && num(t))
+        || (f == Kind::Complex && (t == Kind::Complex || num(t)))
+        || (t == Kind::Complex && num(f))
+        || (is_time(from) && is_time(to) && from.time_unit() == to.time_unit())
+        || (is_time(from) && int(t))
+        || (int(f) && is_time(to))
+}
+
+/// numpy's unsafe cast of `src` (elements of `from`) into `dst` (elements of `to`), for the
+/// pairs [`castable`] accepts; `dst` holds as many elements.
+fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
+    let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
+    let i64_of = |d: DType| DType::new(Kind::Int, 8, d.byte_order());
+    match (from.kind(), to.kind()) {
+        (Kind::Complex, Kind::Complex) => {
+            if let (Ok(a), Ok(b)) = (half(from), half(to)) {
+                // Parts interleave the same way on both sides: a float cast of 2n values.
+                cast_slice(src, a, dst, b);
+            }
+        }
+        (Kind::Complex, Kind::Bool) => {
+            let Ok(h) = half(from) else { return };
+            let mut parts = vec![0u8; src.len() / h.itemsize()];
+            cast_slice(src, h, &mut parts, DType::BOOL);
+            for (d, p) in dst.iter_mut().zip(parts.chunks_exact(2)) {
+                *d = u8::from(p.iter().any(|&b| b != 0));
+            }
+        }
+        (Kind::Complex, _) => {
+            let Ok(h) = half(from) else { return };
+            let real: Vec<u8> = src
+                .chunks_exact(from.itemsize())
+                .flat_map(|e| e.get(..h.itemsize()).unwrap_or_default().iter().copied())
+                .collect();
+            cast_slice(&real, h, dst, to);
+        }
+        (_, Kind::Complex) => {
+            let Ok(h) = half(to) else { return };
+            let mut real = vec![0u8; dst.len() / 2];
+            cast_slice(src, from, &mut real, h);
+            for (d, r) in dst
+                .chunks_exact_mut(to.itemsize())
+                .zip(real.chunks_exact(h.itemsize()))
+            {
+                let (re, im) = d.split_at_mut(h.itemsize());
+                re.copy_from_slice(r);
+                im.fill(0);
+            }
+        }
+        _ if is_time(from) && is_time(to) => {
+            if let (Ok(a), Ok(b)) = (i64_of(from), i64_of(to)) {
+                cast_slice(src, a, dst, b);
+            }
+        }
+        _ if is_time(from) => {
+            if let Ok(a) = i64_of(from) {
+                cast_slice(src, a, dst, to);
+            }
+        }
+        _ if is_time(to) => {
+            if let Ok(b) = i64_of(to) {
+                cast_slice(src, from, dst, b);
+            }
+        }
+        _ => cast_slice(src, from, dst, to),
     }
 }
 
@@ -69,7 +171,7 @@ impl Codec for AsType {
     fn encode(&self, input: &[u8], _dtype: DType) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.decode_dtype, false)?;
         let mut out = vec![0u8; n * self.encode_dtype.itemsize()];
-        cast_slice(input, self.decode_dtype, &mut out, self.encode_dtype);
+        convert(input, self.decode_dtype, &mut out, self.encode_dtype);
         Ok(out)
     }
 
@@ -77,14 +179,14 @@ impl Codec for AsType {
         let n = count(Self::ID, input.len(), self.encode_dtype, true)?;
         let size = decoded_size(Self::ID, n, self.decode_dtype, limit)?;
         let mut out = vec![0u8; size];
-        cast_slice(input, self.encode_dtype, &mut out, self.decode_dtype);
+        convert(input, self.encode_dtype, &mut out, self.decode_dtype);
         Ok(out)
     }
 
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
         let n = count(Self::ID, input.len(), self.encode_dtype, true)?;
         check_output_size(Self::ID, n * self.decode_dtype.itemsize(), out)?;
-        cast_slice(input, self.encode_dtype, out, self.decode_dtype);
+        convert(input, self.encode_dtype, out, self.decode_dtype);
         Ok(())
     }
 }
@@ -99,7 +201,7 @@ mod tests {
 
     #[test]
     fn numcodecs_vectors() {
-        let c = AsType::new(d("<f4"), d("<f8"));
+        let c = AsType::new(d("<f4"), d("<f8")).unwrap();
         let input: Vec<u8> = [0.1f64, 1e40, -2.5]
             .iter()
             .flat_map(|x| x.to_le_bytes())
@@ -115,7 +217,7 @@ mod tests {
             f64::from_le_bytes(dec[8..16].try_into().unwrap()),
             f64::INFINITY
         );
-        let c = AsType::new(d("|i1"), d("<i4"));
+        let c = AsType::new(d("|i1"), d("<i4")).unwrap();
         let input: Vec<u8> = [1i32, 200, -129]
             .iter()
             .flat_map(|x| x.to_le_bytes())
@@ -131,7 +233,7 @@ mod tests {
     #[test]
     fn errors_and_empty() {
         assert!(AsType::from_config(&json!({"id": "astype", "encode_dtype": "<f4"})).is_err());
-        let c = AsType::new(d(">u2"), d("<f8"));
+        let c = AsType::new(d(">u2"), d("<f8")).unwrap();
         assert!(c.encode(&[], DType::F8).unwrap().is_empty());
         assert!(c.encode(&[0; 7], DType::F8).is_err());
         assert!(c.decode(&[0; 3]).is_err());
