@@ -44,11 +44,17 @@ impl AsType {
     /// Stores `decode_dtype` data as `encode_dtype`: any two numeric dtypes; complex with
     /// numbers or complex; datetime64 / timedelta64 with integers or their own kind and unit.
     pub fn new(encode_dtype: DType, decode_dtype: DType) -> Result<Self> {
+        let opaque = |d: DType| matches!(d.kind(), Kind::Bytes | Kind::Void | Kind::Unicode);
+        let key = if opaque(decode_dtype) && !opaque(encode_dtype) {
+            "decode_dtype"
+        } else {
+            "encode_dtype"
+        };
         for (a, b) in [(encode_dtype, decode_dtype), (decode_dtype, encode_dtype)] {
             if !castable(a, b) {
                 return Err(crate::error::Error::config(
                     Self::ID,
-                    "encode_dtype",
+                    key,
                     format!(
                         "no cast between {decode_dtype} and {encode_dtype} here (numbers, \
                          complex, and datetime64 / timedelta64 with integers or their own \

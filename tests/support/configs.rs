@@ -40,6 +40,22 @@ pub static SAMPLES: &[Sample] = &[
     s(r#"{"id":"delta","dtype":"|u1","astype":"|u1"}"#, "|u1", L),
     s(r#"{"id":"delta","dtype":"<i8","astype":"<i2"}"#, "<i8", Y),
     s(r#"{"id":"delta","dtype":"<f8","astype":"<f8"}"#, "<f8", Y),
+    s(r#"{"id":"delta","dtype":">c8","astype":"<c16"}"#, ">c8", Y),
+    s(
+        r#"{"id":"delta","dtype":"<m8[s]","astype":">m8[s]"}"#,
+        "<m8[s]",
+        Y,
+    ),
+    s(
+        r#"{"id":"astype","encode_dtype":"<c16","decode_dtype":">c8"}"#,
+        ">c8",
+        Y, // signalling NaNs come back quiet, as in numpy
+    ),
+    s(
+        r#"{"id":"astype","encode_dtype":">i8","decode_dtype":"<M8[ns]"}"#,
+        "<M8[ns]",
+        L,
+    ),
     s(
         r#"{"id":"fixedscaleoffset","scale":10,"offset":1000,"dtype":"<f8","astype":"<u2"}"#,
         "<f8",
@@ -121,6 +137,16 @@ pub static SAMPLES: &[Sample] = &[
     s(
         r#"{"id":"blosc","cname":"zlib","clevel":3,"shuffle":-1,"blocksize":0}"#,
         "<i2",
+        L,
+    ),
+    s(
+        r#"{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0}"#,
+        "|S7",
+        L,
+    ),
+    s(
+        r#"{"id":"blosc","cname":"blosclz","clevel":5,"shuffle":2,"blocksize":0}"#,
+        ">c16",
         L,
     ),
     s(
