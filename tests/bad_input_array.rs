@@ -282,6 +282,14 @@ fn chunks_too_large_to_allocate_are_an_error() {
             "[4, 3]",
             "cannot allocate the decompressed array",
         ),
+        // 400 GB chunks of a one-element array: allocatable on paper (overcommit), so refused
+        // against memory + swap before the buffer exists (it used to be filled, and time out).
+        (
+            "chunk_over_memory",
+            "[1, 1]",
+            "[1000000, 100000]",
+            "cannot allocate a chunk",
+        ),
     ] {
         let store = dir.path().join(name);
         std::fs::create_dir(&store).unwrap();
