@@ -1,5 +1,7 @@
-//! Minimal `.npy` (numpy's array file format, versions 1.0 to 3.0) for the numeric dtypes this
-//! crate handles: read a header + raw data, write version 1.0 (2.0 when the header is long).
+//! Minimal `.npy` (numpy's array file format, versions 1.0 to 3.0) for the fixed-size dtypes
+//! this crate handles (numeric, complex, datetime64 / timedelta64, bytes, void, unicode; not
+//! structured or object): read a header + raw data, write version 1.0 (2.0 when the header is
+//! long).
 
 #![cfg_attr(
     not(test),

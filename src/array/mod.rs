@@ -1,5 +1,7 @@
 //! The typed-array layer: a regular chunk grid over `ndarray` arrays of any rank (0 to 32) and
-//! any numeric dtype (both byte orders), parallel chunk encode/decode, and Zarr v2 metadata.
+//! any fixed-size numpy dtype (numeric, complex, datetime64 / timedelta64, bytes, void,
+//! unicode; both byte orders), parallel chunk encode/decode, and Zarr v2 metadata. Elements
+//! move as a Rust type of the item size, or as their bytes for any item size.
 //!
 //! - [`ArrayMeta`] is the layout (`.zarray`): shape, chunks, dtype, filters, compressor, fill
 //!   value, order and key separator.
