@@ -20,6 +20,8 @@ fixed bytes (|S1 |S5 |S17), void (|V3 |V16), fixed unicode (<U1 <U5 >U3).
      what it decodes from the JSON we passed; `chunkcodec info` must succeed.
   4. bad .zarray dtypes (<c32, structured, |O, |S0): `chunkcodec decompress` must fail with
      one line `chunkcodec: error: ...` and no panic.
+  5. filters on these dtypes inside arrays (complex / timedelta Delta, AsType to and from
+     them, Shuffle of bytes), both ways, C and F order.
 
 Every comparison is on bytes (NaN-safe). Exit status 1 on any failure.
 """
@@ -432,6 +434,57 @@ def bad_section(tmp):
             check(label, False, repr(e))
 
 
+FILTER_CASES = [
+    ("<c16", [{"id": "delta", "dtype": "<c16"}]),
+    (">c8", [{"id": "delta", "dtype": ">c8", "astype": "<c16"}]),
+    ("<m8[s]", [{"id": "delta", "dtype": "<m8[s]"}]),
+    ("<M8[ns]", [{"id": "astype", "encode_dtype": "<i8", "decode_dtype": "<M8[ns]"}]),
+    ("<c16", [{"id": "astype", "encode_dtype": "<c8", "decode_dtype": "<c16"}]),
+    ("|S5", [{"id": "shuffle", "elementsize": 5}]),
+]
+
+
+def filter_section(tmp, rng):
+    """5. Filters on these dtypes (complex / timedelta delta, astype to and from them,
+    shuffle of bytes) inside arrays, both ways, C and F order."""
+    shape, chunks = (13, 7), (5, 4)
+    comp = {"id": "zstd", "level": 1}
+    for case_no, (dt, filters) in enumerate(FILTER_CASES):
+        d = np.dtype(dt)
+        if d.kind == "c":
+            data = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dt)
+        elif d.kind in "mM":
+            unit = np.datetime_data(d)[0]
+            data = rng.integers(0, 10**6, size=shape).astype("<i8").view(f"{d.kind}8[{unit}]").astype(dt)
+        else:
+            data = rng.integers(97, 100, size=shape + (d.itemsize,), dtype=np.uint8).view(dt).reshape(shape)
+        for order in "CF":
+            label = f"filters {dt} {json.dumps(filters)} order={order}"
+            try:
+                store = os.path.join(tmp, f"filt-z-{case_no}-{order}")
+                z = zarr.open_array(store, mode="w", shape=shape, chunks=chunks, dtype=dt,
+                                    order=order, compressor=get_codec(dict(comp)),
+                                    filters=[get_codec(dict(f)) for f in filters])
+                z[...] = data
+                want = z[...]
+                out = os.path.join(tmp, "filt.npy")
+                rc, _, err = run_raw(["decompress", store, out])
+                got = np.load(out) if rc == 0 else None
+                check(label + " zarr->ours", rc == 0 and got.tobytes() == want.tobytes()
+                      and got.dtype == want.dtype, f"rc={rc} {err}")
+                src = os.path.join(tmp, "filt-in.npy")
+                np.save(src, data)
+                ours = os.path.join(tmp, f"filt-o-{case_no}-{order}")
+                rc, _, err = run_raw(["compress", src, ours, "--chunks", "5,4", "--order", order,
+                                      "--filters", json.dumps(filters),
+                                      "--compressor", json.dumps(comp)])
+                back = zarr.open_array(ours, mode="r")[...] if rc == 0 else None
+                check(label + " ours->zarr", rc == 0 and back.tobytes() == want.tobytes(),
+                      f"rc={rc} {err}")
+            except Exception as e:  # noqa: BLE001 - report every failure and go on
+                check(label, False, repr(e))
+
+
 def main():
     global BIN
     if len(sys.argv) != 2:
@@ -447,6 +500,7 @@ def main():
         array_section(tmp, rng)
         t2 = time.time()
         bad_section(tmp)
+        filter_section(tmp, rng)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("note: generic <M8 is checked with the raw codecs only (zarr-python refuses "
