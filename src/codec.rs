@@ -234,6 +234,12 @@ impl<'a> ConfigReader<'a> {
             .ok_or_else(|| self.error(key, "missing required key"))
     }
 
+    /// A required dtype string of any fixed-size kind (see [`Self::optional_any_dtype`]).
+    pub fn required_any_dtype(&mut self, key: &str) -> Result<DType> {
+        self.optional_any_dtype(key)?
+            .ok_or_else(|| self.error(key, "missing required key"))
+    }
+
     /// Ends reading: any key not read is an error naming it.
     pub fn finish(self) -> Result<()> {
         for k in self.map.keys() {

@@ -93,15 +93,16 @@ impl Layout {
         }
     }
 
-    /// A grid index without the byte axis.
-    fn outer(&self, idx: &[usize]) -> Vec<usize> {
-        let mut v = idx.to_vec();
-        if let Some(a) = self.byte_axis {
-            if a < v.len() {
+    /// A grid index without the byte axis (the index itself, no copy, when typed).
+    fn outer<'a>(&self, idx: &'a [usize]) -> std::borrow::Cow<'a, [usize]> {
+        match self.byte_axis {
+            Some(a) if a < idx.len() => {
+                let mut v = idx.to_vec();
                 v.remove(a);
+                std::borrow::Cow::Owned(v)
             }
+            _ => std::borrow::Cow::Borrowed(idx),
         }
-        v
     }
 
     /// Fills `dst` with the fill value.
@@ -165,7 +166,9 @@ pub(crate) fn chunk_buffer<T: Pod>(buf: &mut Vec<T>, grid: &ChunkGrid, fill: &[u
     buf.clear();
     buf.try_reserve_exact(n).map_err(|_| cannot())?;
     buf.resize(n, T::zeroed());
-    fill_bytes(bytemuck::cast_slice_mut(buf), fill);
+    if fill.iter().any(|&b| b != 0) {
+        fill_bytes(bytemuck::cast_slice_mut(buf), fill);
+    }
     Ok(())
 }
 
@@ -310,7 +313,11 @@ pub(crate) fn encode_each<T: Pod + Send + Sync>(
                     encode(bytes)?
                 }
             };
-            sink(layout.outer(&idx), encoded)
+            let idx = match layout.outer(&idx) {
+                std::borrow::Cow::Owned(v) => v,
+                std::borrow::Cow::Borrowed(_) => idx,
+            };
+            sink(idx, encoded)
         })
 }
 

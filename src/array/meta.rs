@@ -244,37 +244,31 @@ impl ArrayMeta {
         };
         // zarr-python requires every key but dimension_separator (a MetadataError otherwise):
         // guessing a missing fill value or codec list would read other values than it.
-        for name in ["compressor", "fill_value", "filters", "order"] {
-            field(name)?;
-        }
-        let compressor = match m.get("compressor") {
-            None | Some(Value::Null) => None,
-            Some(c @ Value::Object(_)) => Some(c.clone()),
-            Some(other) => {
+        let compressor = match field("compressor")? {
+            Value::Null => None,
+            c @ Value::Object(_) => Some(c.clone()),
+            other => {
                 return Err(bad(format!(
                     "\"compressor\" must be an object or null, got {other}"
                 )))
             }
         };
-        let filters = match m.get("filters") {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(a)) if a.iter().all(Value::is_object) => {
-                (!a.is_empty()).then(|| a.clone())
-            }
-            Some(other) => {
+        let filters = match field("filters")? {
+            Value::Null => None,
+            Value::Array(a) if a.iter().all(Value::is_object) => (!a.is_empty()).then(|| a.clone()),
+            other => {
                 return Err(bad(format!(
                     "\"filters\" must be a list of objects or null, got {other}"
                 )))
             }
         };
-        let fill_value = FillValue::from_json(dtype, m.get("fill_value").unwrap_or(&Value::Null))
-            .map_err(|e| bad(e.to_string()))?;
-        let order = match m.get("order") {
+        let fill_value =
+            FillValue::from_json(dtype, field("fill_value")?).map_err(|e| bad(e.to_string()))?;
+        let order = match field("order")? {
             // numpy (and so zarr-python) takes the order letters in either case.
-            Some(Value::String(o)) if o == "C" || o == "c" => Order::C,
-            Some(Value::String(o)) if o == "F" || o == "f" => Order::F,
-            None => Order::C,
-            Some(o) => return Err(bad(format!("\"order\" must be \"C\" or \"F\", got {o}"))),
+            Value::String(o) if o == "C" || o == "c" => Order::C,
+            Value::String(o) if o == "F" || o == "f" => Order::F,
+            o => return Err(bad(format!("\"order\" must be \"C\" or \"F\", got {o}"))),
         };
         let dimension_separator = match m.get("dimension_separator") {
             None | Some(Value::Null) => Separator::Dot,

@@ -1,8 +1,7 @@
 //! A Zarr v2 array in a [`Store`]: `.zarray`, `.zattrs` and one key per chunk.
 
-use super::engine::{check_element, decode_region, encode_each, fill_of, Layout};
-use super::meta::ArrayMeta;
-use super::meta::Order;
+use super::engine::{decode_region, encode_each, fill_of, Layout};
+use super::meta::{ArrayMeta, Order};
 use crate::error::{Error, Result};
 use crate::pipeline::Pipeline;
 use crate::store::Store;
@@ -137,7 +136,7 @@ impl<S: Store> ZarrArray<S> {
         T: Pod + Send + Sync,
         D: Dimension,
     {
-        check_element::<T>(self.meta.dtype)?;
+        // The engine checks that `T` has the item size (Layout::check).
         self.write_layout(&Layout::typed(&self.meta), &data.into_dyn(), progress)
     }
 
@@ -231,7 +230,7 @@ impl<S: Store> ZarrArray<S> {
         T: Pod + Send + Sync,
         D: Dimension,
     {
-        check_element::<T>(self.meta.dtype)?;
+        // The engine checks that `T` has the item size (Layout::check).
         self.read_layout(&Layout::typed(&self.meta), region, out.into_dyn(), progress)
     }
 

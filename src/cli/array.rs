@@ -9,7 +9,6 @@
 //! - A progress bar on stderr only when stderr is a terminal; one summary line on stdout.
 
 use crate::array::{swap_bytes, ArrayMeta, Order, Separator, ZarrArray};
-use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::npy::Npy;
 use crate::store::DirectoryStore;
@@ -236,9 +235,7 @@ pub fn compress(args: &CompressArgs) -> Result<()> {
     let arr = ZarrArray::create(store, "", meta)?;
     let pb = progress_bar(npy.data.len() as u64, "compress");
     let t = Instant::now();
-    with_pool(args.threads, || {
-        with_elem(npy.dtype, |n| write_dispatch(n, &arr, &npy, &pb))
-    })?;
+    with_pool(args.threads, || write_dispatch(&arr, &npy, &pb))?;
     pb.finish_and_clear();
     let secs = t.elapsed().as_secs_f64();
     let stats = arr.stats()?;
@@ -269,9 +266,7 @@ fn time_store(args: &CompressArgs, npy: &Npy, meta: ArrayMeta, reps: usize) -> R
             let t = Instant::now();
             let store = DirectoryStore::create(&args.store)?.with_fsync(!args.no_fsync);
             let arr = ZarrArray::create(store, "", meta.clone())?;
-            with_elem(npy.dtype, |n| {
-                write_dispatch(n, &arr, npy, &ProgressBar::hidden())
-            })?;
+            write_dispatch(&arr, npy, &ProgressBar::hidden())?;
             write_s.push(t.elapsed().as_secs_f64());
             stored = arr.stats()?.stored_bytes;
         }
@@ -305,48 +300,29 @@ fn ratio(raw: u64, stored: u64) -> f64 {
     }
 }
 
-/// Calls `f` with the dtype's item size.
-fn with_elem<R>(dtype: DType, f: impl FnOnce(usize) -> Result<R>) -> Result<R> {
-    f(dtype.itemsize())
-}
-
 /// Writes the `.npy`'s elements: as one Rust value each for item sizes 1, 2, 4 and 8, as
 /// their bytes for any other (`|S7`, `<c16`, `<U3`, ...).
-fn write_dispatch(
-    n: usize,
-    arr: &ZarrArray<DirectoryStore>,
-    npy: &Npy,
-    pb: &ProgressBar,
-) -> Result<()> {
-    match n {
+fn write_dispatch(arr: &ZarrArray<DirectoryStore>, npy: &Npy, pb: &ProgressBar) -> Result<()> {
+    match npy.dtype.itemsize() {
         1 => write_typed::<[u8; 1]>(arr, npy, pb),
         2 => write_typed::<[u8; 2]>(arr, npy, pb),
         4 => write_typed::<[u8; 4]>(arr, npy, pb),
         8 => write_typed::<[u8; 8]>(arr, npy, pb),
-        _ => {
-            let mut shape = npy.shape.clone();
-            shape.push(n);
-            // C order: the element bytes are the fastest axis after the last array axis. F
-            // order: element bytes fastest, then the first array axis, and so on.
-            let mut strides = vec![0usize; shape.len()];
-            if npy.fortran_order {
-                let mut acc = n;
-                for (st, &d) in strides.iter_mut().zip(&npy.shape) {
-                    *st = acc;
-                    acc = acc.saturating_mul(d);
-                }
-                if let Some(last) = strides.last_mut() {
-                    *last = 1;
-                }
+        n => {
+            // The element bytes as one more axis, last. A Fortran-order file is F order over
+            // [n, shape...] (each element's bytes stay together), that axis then moved last.
+            let view = if npy.fortran_order {
+                let dims: Vec<usize> = std::iter::once(n)
+                    .chain(npy.shape.iter().copied())
+                    .collect();
+                let bytes_last: Vec<usize> = (1..dims.len()).chain([0]).collect();
+                ArrayViewD::from_shape(IxDyn(&dims).f(), &npy.data)
+                    .map(|v| v.permuted_axes(IxDyn(&bytes_last)))
             } else {
-                let mut acc = 1usize;
-                for (st, &d) in strides.iter_mut().zip(&shape).rev() {
-                    *st = acc;
-                    acc = acc.saturating_mul(d);
-                }
+                let dims: Vec<usize> = npy.shape.iter().copied().chain([n]).collect();
+                ArrayViewD::from_shape(IxDyn(&dims), &npy.data)
             }
-            let view = ArrayViewD::from_shape(IxDyn(&shape).strides(IxDyn(&strides)), &npy.data)
-                .map_err(|e| Error::Array(format!("npy data: {e}")))?;
+            .map_err(|e| Error::Array(format!("npy data: {e}")))?;
             arr.write_bytes_with_progress(view, &|b| pb.inc(b))
         }
     }

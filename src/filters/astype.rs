@@ -50,18 +50,15 @@ impl AsType {
         } else {
             "encode_dtype"
         };
-        for (a, b) in [(encode_dtype, decode_dtype), (decode_dtype, encode_dtype)] {
-            if !castable(a, b) {
-                return Err(crate::error::Error::config(
-                    Self::ID,
-                    key,
-                    format!(
-                        "no cast between {decode_dtype} and {encode_dtype} here (numbers, \
-                         complex, and datetime64 / timedelta64 with integers or their own \
-                         unit)"
-                    ),
-                ));
-            }
+        if !castable(decode_dtype, encode_dtype) {
+            return Err(crate::error::Error::config(
+                Self::ID,
+                key,
+                format!(
+                    "no cast between {decode_dtype} and {encode_dtype} here (numbers, complex, \
+                     and datetime64 / timedelta64 with integers or their own unit)"
+                ),
+            ));
         }
         Ok(AsType {
             encode_dtype,
@@ -72,12 +69,8 @@ impl AsType {
     /// Builds from `{"id": "astype", "encode_dtype": ..., "decode_dtype": ...}`.
     pub fn from_config(config: &Value) -> Result<Self> {
         let mut r = ConfigReader::new(Self::ID, config)?;
-        let mut req = |k: &str| {
-            r.optional_any_dtype(k)?
-                .ok_or_else(|| crate::error::Error::config(Self::ID, k, "missing required key"))
-        };
-        let encode_dtype = req("encode_dtype")?;
-        let decode_dtype = req("decode_dtype")?;
+        let encode_dtype = r.required_any_dtype("encode_dtype")?;
+        let decode_dtype = r.required_any_dtype("decode_dtype")?;
         r.finish()?;
         AsType::new(encode_dtype, decode_dtype)
     }
@@ -87,7 +80,8 @@ fn is_time(d: DType) -> bool {
     matches!(d.kind(), Kind::DateTime | Kind::TimeDelta)
 }
 
-/// The pairs [`convert`] casts.
+/// The pairs [`convert`] casts, in either direction (the relation is symmetric: AsType casts
+/// both ways).
 fn castable(from: DType, to: DType) -> bool {
     let (f, t) = (from.kind(), to.kind());
     let num = |k: Kind| k.is_numeric();
@@ -112,33 +106,13 @@ fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
                 cast_slice(src, a, dst, b);
             }
         }
-        (Kind::Complex, Kind::Bool) => {
-            let Ok(h) = half(from) else { return };
-            let mut parts = vec![0u8; src.len() / h.itemsize()];
-            cast_slice(src, h, &mut parts, DType::BOOL);
-            for (d, p) in dst.iter_mut().zip(parts.chunks_exact(2)) {
-                *d = u8::from(p.iter().any(|&b| b != 0));
-            }
-        }
-        (Kind::Complex, _) => {
-            let Ok(h) = half(from) else { return };
-            let real: Vec<u8> = src
-                .chunks_exact(from.itemsize())
-                .flat_map(|e| e.get(..h.itemsize()).unwrap_or_default().iter().copied())
-                .collect();
-            cast_slice(&real, h, dst, to);
-        }
-        (_, Kind::Complex) => {
-            let Ok(h) = half(to) else { return };
-            let mut real = vec![0u8; dst.len() / 2];
-            cast_slice(src, from, &mut real, h);
-            for (d, r) in dst
-                .chunks_exact_mut(to.itemsize())
-                .zip(real.chunks_exact(h.itemsize()))
-            {
-                let (re, im) = d.split_at_mut(h.itemsize());
-                re.copy_from_slice(r);
-                im.fill(0);
+        (Kind::Complex, _) | (_, Kind::Complex) => {
+            // These go through scratch: a block at a time, so it stays small whatever the
+            // input size (decoders allocate one output buffer plus bounded scratch).
+            const BLOCK: usize = 1 << 14;
+            let (fs, ts) = (from.itemsize(), to.itemsize());
+            for (s, d) in src.chunks(BLOCK * fs).zip(dst.chunks_mut(BLOCK * ts)) {
+                convert_complex(s, from, d, to);
             }
         }
         _ if is_time(from) && is_time(to) => {
@@ -157,6 +131,41 @@ fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
             }
         }
         _ => cast_slice(src, from, dst, to),
+    }
+}
+
+/// [`convert`] between complex and a number (either way), one block.
+fn convert_complex(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
+    let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
+    if from.kind() == Kind::Complex {
+        let Ok(h) = half(from) else { return };
+        if to.kind() == Kind::Bool {
+            // numpy: true when either part is non-zero.
+            let mut parts = vec![0u8; src.len() / h.itemsize()];
+            cast_slice(src, h, &mut parts, DType::BOOL);
+            for (d, p) in dst.iter_mut().zip(parts.chunks_exact(2)) {
+                *d = u8::from(p.iter().any(|&b| b != 0));
+            }
+        } else {
+            // numpy's ComplexWarning cast: the real part.
+            let real: Vec<u8> = src
+                .chunks_exact(from.itemsize())
+                .flat_map(|e| e.get(..h.itemsize()).unwrap_or_default().iter().copied())
+                .collect();
+            cast_slice(&real, h, dst, to);
+        }
+    } else {
+        let Ok(h) = half(to) else { return };
+        let mut real = vec![0u8; dst.len() / 2];
+        cast_slice(src, from, &mut real, h);
+        for (d, r) in dst
+            .chunks_exact_mut(to.itemsize())
+            .zip(real.chunks_exact(h.itemsize()))
+        {
+            let (re, im) = d.split_at_mut(h.itemsize());
+            re.copy_from_slice(r);
+            im.fill(0);
+        }
     }
 }
 

@@ -122,16 +122,15 @@ impl Delta {
     /// Builds from `{"id": "delta", "dtype": ..., "astype": ...}`.
     pub fn from_config(config: &Value) -> Result<Self> {
         let mut r = ConfigReader::new(Self::ID, config)?;
-        let dtype = r
-            .optional_any_dtype("dtype")?
-            .ok_or_else(|| r.error("dtype", "missing required key"))?;
+        let dtype = r.required_any_dtype("dtype")?;
         let astype = r.optional_any_dtype("astype")?.unwrap_or(dtype);
         r.finish()?;
         Delta::new(dtype, astype)
     }
 
     /// Complex: the delta of the parts with a lag of two (real with real, imaginary with
-    /// imaginary), in place of the element-wise loops; no temporary buffers.
+    /// imaginary), in place of the element-wise loops; no temporary buffers. `pdt` and `pat`
+    /// are the parts' float types (4 or 8 bytes).
     fn complex(enc: bool, pdt: DType, pat: DType, src: &[u8], dst: &mut [u8]) {
         let via = float_accumulator(pdt, pat);
         // Which NaN survives when two meet (x86 keeps the first operand's): numpy's complex
@@ -139,61 +138,41 @@ impl Delta {
         // complex128 loops over 2, the running sum first otherwise (numpy 2.4 on this Intel
         // CPU; its loops are chosen per CPU, so other machines may differ in NaN payloads).
         // The loop type is the promotion of the two (c8 data with a c16 astype sums in c16).
-        let elems = dst.len().max(src.len()) / pdt.itemsize().max(pat.itemsize()).max(1) / 2;
+        let src_part = if enc { pdt } else { pat };
+        let elems = src.len() / (2 * src_part.itemsize());
         let loop_size = via.unwrap_or(pdt.itemsize());
         let x_first = (loop_size == 4) == (elems >= 3);
-        with_num!(pdt, S => with_num!(pat, D => {
-            with_swaps!(swapped(pdt), swapped(pat), SS, DS => {
-                if enc {
-                    pairs_encode::<S, D, SS, DS>(src, dst)
-                } else {
-                    match via {
-                        None => pairs_decode::<S, D, S, SS, DS>(src, dst, x_first),
-                        Some(4) => pairs_decode::<S, D, f32, SS, DS>(src, dst, x_first),
-                        Some(_) => pairs_decode::<S, D, f64, SS, DS>(src, dst, x_first),
+        macro_rules! go {
+            ($S:ty, $D:ty) => {
+                with_swaps!(swapped(pdt), swapped(pat), SS, DS => {
+                    if enc {
+                        pairs_encode::<$S, $D, SS, DS>(src, dst)
+                    } else if via == Some(8) {
+                        pairs_decode::<$S, $D, f64, SS, DS>(src, dst, x_first)
+                    } else {
+                        // No promotion (the sum runs in the data's type), or both f32.
+                        pairs_decode::<$S, $D, $S, SS, DS>(src, dst, x_first)
                     }
-                }
-            })
-        }))
+                })
+            };
+        }
+        match (pdt.itemsize(), pat.itemsize()) {
+            (4, 4) => go!(f32, f32),
+            (4, _) => go!(f32, f64),
+            (_, 4) => go!(f64, f32),
+            _ => go!(f64, f64),
+        }
     }
 
     /// timedelta64: `dst[i] = src[i] - src[i-1]` (encode) or the running sum (decode), with
     /// NaT absorbing and wrapping arithmetic, as numpy computes `diff` / `cumsum`.
     fn timedelta(&self, enc: bool, src: &[u8], dst: &mut [u8]) {
-        const NAT: i64 = i64::MIN;
-        let (sbe, dbe) = if enc {
-            (self.dtype.byte_order(), self.astype.byte_order())
+        let (from, to) = if enc {
+            (self.dtype, self.astype)
         } else {
-            (self.astype.byte_order(), self.dtype.byte_order())
+            (self.astype, self.dtype)
         };
-        let load = |c: &[u8]| {
-            let b: [u8; 8] = c.try_into().unwrap_or_default();
-            if sbe == ByteOrder::Big {
-                i64::from_be_bytes(b)
-            } else {
-                i64::from_le_bytes(b)
-            }
-        };
-        let store = |v: i64, o: &mut [u8]| {
-            let b = if dbe == ByteOrder::Big {
-                v.to_be_bytes()
-            } else {
-                v.to_le_bytes()
-            };
-            o.copy_from_slice(&b);
-        };
-        let mut prev: Option<i64> = None;
-        for (c, o) in src.chunks_exact(8).zip(dst.chunks_exact_mut(8)) {
-            let x = load(c);
-            let v = match prev {
-                None => x,
-                Some(p) if p == NAT || x == NAT => NAT,
-                Some(p) if enc => x.wrapping_sub(p),
-                Some(p) => p.wrapping_add(x),
-            };
-            store(v, o);
-            prev = Some(if enc { x } else { v });
-        }
+        with_swaps!(swapped(from), swapped(to), SS, DS => timedelta_delta::<SS, DS>(enc, src, dst))
     }
 
     /// The same-width kernel's element type and byte order (true: big-endian), when `dtype`
@@ -289,6 +268,11 @@ impl Delta {
     }
 
     fn decode_to(&self, input: &[u8], out: &mut [u8]) {
+        match &self.mode {
+            Mode::Numbers => {}
+            Mode::Complex(pdt, pat) => return Self::complex(false, *pdt, *pat, input, out),
+            Mode::TimeDelta => return self.timedelta(false, input, out),
+        }
         if self.kernel(false, input, out) {
             return;
         }
@@ -377,6 +361,24 @@ fn delta_decode_via<S: Num, D: Num, L: Num, const SS: bool, const DS: bool>(
     for (s, o) in it {
         acc = acc.add(cast::<D, L>(ld::<D, DS>(s)));
         st::<S, SS>(cast::<L, S>(acc), o);
+    }
+}
+
+/// timedelta64 counts: the difference (`enc`) or running sum of i64s, NaT (i64::MIN)
+/// absorbing, wrapping otherwise.
+fn timedelta_delta<const SS: bool, const DS: bool>(enc: bool, src: &[u8], dst: &mut [u8]) {
+    const NAT: i64 = i64::MIN;
+    let mut prev: Option<i64> = None;
+    for (c, o) in src.chunks_exact(8).zip(dst.chunks_exact_mut(8)) {
+        let x = ld::<i64, SS>(c);
+        let v = match prev {
+            None => x,
+            Some(p) if p == NAT || x == NAT => NAT,
+            Some(p) if enc => x.sub(p),
+            Some(p) => p.add(x),
+        };
+        st::<i64, DS>(v, o);
+        prev = Some(if enc { x } else { v });
     }
 }
 
@@ -479,11 +481,6 @@ impl Codec for Delta {
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         let size = decoded_size(Self::ID, n, self.dtype, limit)?;
-        if self.mode != Mode::Numbers {
-            let mut out = vec![0u8; size];
-            self.decode_into(input, &mut out)?;
-            return Ok(out);
-        }
         let wrapping = float_accumulator(self.dtype, self.astype).is_none();
         if let Some((ty, be)) = self.same_width().filter(|_| wrapping) {
             return Ok(kd::decode_bytes_to_vec(ty, be, input));
@@ -496,11 +493,7 @@ impl Codec for Delta {
     fn decode_into(&self, input: &[u8], out: &mut [u8]) -> Result<()> {
         let n = count(Self::ID, input.len(), self.astype, true)?;
         check_output_size(Self::ID, n * self.dtype.itemsize(), out)?;
-        match &self.mode {
-            Mode::Numbers => self.decode_to(input, out),
-            Mode::Complex(pdt, pat) => Self::complex(false, *pdt, *pat, input, out),
-            Mode::TimeDelta => self.timedelta(false, input, out),
-        }
+        self.decode_to(input, out);
         Ok(())
     }
 }
@@ -514,6 +507,14 @@ mod tests {
         DType::parse(s).unwrap()
     }
 
+    /// Bytes from hex text (numcodecs' vectors as Python printed them).
+    fn hex(h: &str) -> Vec<u8> {
+        (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
     fn le_i4(v: &[i32]) -> Vec<u8> {
         v.iter().flat_map(|x| x.to_le_bytes()).collect()
     }
@@ -521,12 +522,6 @@ mod tests {
     #[test]
     fn complex_and_timedelta_as_numcodecs() {
         let any = |s: &str| DType::parse_any(s).unwrap();
-        let hex = |h: &str| -> Vec<u8> {
-            (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-                .collect()
-        };
         // numcodecs 0.16.6: Delta(dtype='>c8', astype='<c16') on [1.5+2j, -3+0.25j, 7-1j].
         let c =
             Delta::from_config(&json!({"id": "delta", "dtype": ">c8", "astype": "<c16"})).unwrap();
@@ -582,12 +577,6 @@ mod tests {
         // numcodecs 0.16.6 Delta(dtype).decode of streams whose parts are all NaNs with
         // distinct payloads and signs: which one a running sum keeps depends on the loop type
         // and length (see `Delta::complex`). A plain `+` fails some of these.
-        let hex = |h: &str| -> Vec<u8> {
-            (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-                .collect()
-        };
         for (dt, enc, dec) in [
             (
                 "<c8",
