@@ -9,6 +9,7 @@
 
 use chunkcodec::compressors::blosc::{Blosc, Cname};
 use chunkcodec::{Codec, DType};
+use chunkcodec_kernels::peer::{Blosc2, CBlosc};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -71,6 +72,167 @@ fn median_secs(reps: usize, mut f: impl FnMut()) -> f64 {
     ts[ts.len() / 2]
 }
 
+/// Times `a` and `b` in alternation, `reps` rounds after one warm-up of each: the median
+/// seconds of each and the median of the rounds' `time(b) / time(a)` (a's speed over b's).
+/// Alternating puts both sides in the same phases of a noisy machine.
+fn alternating(reps: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64, f64) {
+    a();
+    b();
+    let (mut ta, mut tb, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let t = Instant::now();
+        a();
+        let x = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        b();
+        let y = t.elapsed().as_secs_f64();
+        ta.push(x);
+        tb.push(y);
+        r.push(y / x);
+    }
+    let med = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    (med(ta), med(tb), med(r))
+}
+
+/// The C libraries in this process, when `.venv` has them (see `chunkcodec_kernels::peer`).
+struct InProcess {
+    cblosc: Option<CBlosc>,
+    blosc2: Option<Blosc2>,
+}
+
+impl InProcess {
+    fn load() -> InProcess {
+        let cblosc = CBlosc::find()
+            .map_err(|e| println!("in-process c-blosc skipped: {e}"))
+            .ok();
+        let blosc2 = Blosc2::find()
+            .map_err(|e| println!("in-process c-blosc2 skipped: {e}"))
+            .ok();
+        if let Some(c) = &cblosc {
+            println!(
+                "in process: c-blosc {} ({})",
+                c.version(),
+                c.path().display()
+            );
+        }
+        if let Some(b) = &blosc2 {
+            println!(
+                "in process: c-blosc2 {} ({})",
+                b.version(),
+                b.path().display()
+            );
+        }
+        InProcess { cblosc, blosc2 }
+    }
+}
+
+/// Ours against the C libraries loaded in this process, timed in alternation on the same
+/// buffers (c-blosc 1.x as numcodecs calls it: the `_ctx` functions on one thread, the global
+/// API's pool on two; c-blosc2 through its global API, lz4 only).
+#[allow(clippy::too_many_arguments)]
+fn compare_in_process(
+    peers: &InProcess,
+    reps: usize,
+    pool: &rayon::ThreadPool,
+    codec: &Blosc,
+    (cname, blocksize): (Cname, usize),
+    threads: usize,
+    data: &[u8],
+    enc: &[u8],
+) {
+    let gbs = |s: f64| data.len() as f64 / s / 1e9;
+    let mut out = vec![0u8; data.len()];
+    let mut theirs = vec![0u8; data.len() + 64];
+    let t = threads as i32;
+    let report = |lib: &str,
+                  ratio: f64,
+                  (to, tt, re): (f64, f64, f64),
+                  (uo, ut, rd): (f64, f64, f64)| {
+        println!(
+            "    in process vs {lib:21}: ours enc {:6.2} dec {:6.2} GB/s, theirs enc {:6.2} dec {:6.2} GB/s, ratio {ratio:.3} => ours/theirs enc {re:.2}x dec {rd:.2}x (medians of per-round ratios)",
+            gbs(to), gbs(uo), gbs(tt), gbs(ut)
+        );
+    };
+    let our_enc = || {
+        black_box(pool.install(|| codec.encode(black_box(data), DType::I4).unwrap()));
+    };
+    if let Some(c) = &peers.cblosc {
+        let comp = |dst: &mut [u8]| {
+            if threads == 1 {
+                c.compress_ctx(5, 1, 4, data, dst, cname.name(), blocksize, 1)
+            } else {
+                c.compress_pooled(5, 1, 4, data, dst, cname.name(), blocksize, t)
+            }
+            .unwrap()
+        };
+        let n = comp(&mut theirs);
+        let frame = theirs[..n].to_vec();
+        let e = alternating(reps, our_enc, || {
+            black_box(comp(&mut theirs));
+        });
+        let mut back = vec![0u8; data.len()];
+        let d = alternating(
+            reps,
+            || pool.install(|| codec.decode_into(black_box(enc), &mut out).unwrap()),
+            || {
+                if threads == 1 {
+                    c.decompress_ctx(black_box(&frame), &mut back, 1).unwrap();
+                } else {
+                    c.decompress_pooled(black_box(&frame), &mut back, t)
+                        .unwrap();
+                }
+            },
+        );
+        assert_eq!(back, data);
+        report(
+            &format!(
+                "c-blosc {} t{threads}",
+                c.version().split(' ').next().unwrap_or("")
+            ),
+            data.len() as f64 / n as f64,
+            e,
+            d,
+        );
+    }
+    if let (Some(b), Cname::Lz4) = (&peers.blosc2, cname) {
+        let ok = b.compress(5, 1, 4, "lz4", t as i16, data, &mut theirs);
+        match ok {
+            Ok(n) => {
+                let chunk = theirs[..n].to_vec();
+                let e = alternating(reps, our_enc, || {
+                    black_box(
+                        b.compress(5, 1, 4, "lz4", t as i16, data, &mut theirs)
+                            .unwrap(),
+                    );
+                });
+                let mut back = vec![0u8; data.len()];
+                let d = alternating(
+                    reps,
+                    || pool.install(|| codec.decode_into(black_box(enc), &mut out).unwrap()),
+                    || {
+                        b.decompress(black_box(&chunk), &mut back, t as i16)
+                            .unwrap();
+                    },
+                );
+                assert_eq!(back, data);
+                report(
+                    &format!(
+                        "c-blosc2 {} t{threads}",
+                        b.version().split(' ').next().unwrap_or("")
+                    ),
+                    data.len() as f64 / n as f64,
+                    e,
+                    d,
+                );
+            }
+            Err(e) => println!("    in-process c-blosc2 skipped: {e}"),
+        }
+    }
+}
+
 fn main() {
     let reps: usize = std::env::var("BLOSC_BENCH_REPS")
         .ok()
@@ -84,6 +246,12 @@ fn main() {
         profile(&spec, reps);
         return;
     }
+    let in_process = InProcess::load();
+    // BLOSC_BLOCKSIZE (default 0, automatic): ours and in-process c-blosc at another blocksize.
+    let blocksize: usize = std::env::var("BLOSC_BLOCKSIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     for (name, data) in arrays() {
         let mut dst = vec![0u8; data.len()];
         let memcpy = gbs(
@@ -113,7 +281,7 @@ fn main() {
             (Cname::BloscLz, Blosc::SHUFFLE, &[1][..]),
             (Cname::Zstd, Blosc::SHUFFLE, &[1][..]),
         ] {
-            let codec = Blosc::new(cname, 5, shuffle, 0).unwrap();
+            let codec = Blosc::new(cname, 5, shuffle, blocksize).unwrap();
             for &threads in threads_list {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
@@ -141,6 +309,18 @@ fn main() {
                     e / memcpy,
                     d / memcpy
                 );
+                if shuffle != Blosc::NOSHUFFLE {
+                    compare_in_process(
+                        &in_process,
+                        r,
+                        &pool,
+                        &codec,
+                        (cname, blocksize),
+                        threads,
+                        &data,
+                        &enc,
+                    );
+                }
                 let lib_keys: Vec<String> = if shuffle == Blosc::NOSHUFFLE {
                     vec![]
                 } else if cname == Cname::Lz4 {

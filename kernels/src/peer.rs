@@ -1,5 +1,6 @@
-//! c-blosc2's own filter functions, loaded at run time from its shared library, as a
-//! benchmark peer (feature `blosc2-peer`).
+//! The C Blosc libraries, loaded at run time, as benchmark peers and test oracles (feature
+//! `blosc2-peer`): c-blosc2's own filter functions ([`Blosc2`]) and c-blosc 1.x's compressor as
+//! numcodecs ships it ([`CBlosc`]).
 //!
 //! c-blosc2 exports `blosc2_shuffle`, `blosc2_unshuffle`, `blosc2_bitshuffle` and
 //! `blosc2_bitunshuffle` with the signature
@@ -33,11 +34,25 @@ impl Blosc2Filter {
     }
 }
 
+type Blosc2CompressFn = unsafe extern "C" fn(i32, i32, i32, *const u8, i32, *mut u8, i32) -> i32;
+type Blosc2DecompressFn = unsafe extern "C" fn(*const u8, i32, *mut u8, i32) -> i32;
+type SetNthreads2Fn = unsafe extern "C" fn(i16) -> i16;
+
+/// c-blosc2's compressor through its global API.
+struct Blosc2Frames {
+    compress: Blosc2CompressFn,
+    decompress: Blosc2DecompressFn,
+    set_compressor: SetNameFn,
+    set_nthreads: SetNthreads2Fn,
+}
+
 /// A loaded c-blosc2 library.
 pub struct Blosc2 {
     path: PathBuf,
     version: String,
     fns: [FilterFn; 4],
+    frames: Option<Blosc2Frames>,
+    global: std::sync::Mutex<()>,
     // Keeps the library mapped while the function pointers above are in use.
     _lib: libloading::Library,
 }
@@ -83,10 +98,31 @@ impl Blosc2 {
                     .into_owned();
             }
         }
+        // The compressor's global API (c-blosc 1.x-style calls with process-wide settings),
+        // when the library has it. The C signatures, from blosc2.h:
+        // int blosc2_compress(int, int, int32_t, const void*, int32_t, void*, int32_t);
+        // int blosc2_decompress(const void*, int32_t, void*, int32_t);
+        // int blosc1_set_compressor(const char*); int16_t blosc2_set_nthreads(int16_t).
+        macro_rules! optional {
+            ($ty:ty, $name:literal) => {
+                // SAFETY: `$ty` is `$name`'s C signature as listed above.
+                unsafe { lib.get::<$ty>($name.as_bytes()) }.ok().map(|s| *s)
+            };
+        }
+        let frames = (|| {
+            Some(Blosc2Frames {
+                compress: optional!(Blosc2CompressFn, "blosc2_compress")?,
+                decompress: optional!(Blosc2DecompressFn, "blosc2_decompress")?,
+                set_compressor: optional!(SetNameFn, "blosc1_set_compressor")?,
+                set_nthreads: optional!(SetNthreads2Fn, "blosc2_set_nthreads")?,
+            })
+        })();
         Ok(Blosc2 {
             path: path.to_path_buf(),
             version,
             fns,
+            frames,
+            global: std::sync::Mutex::new(()),
             _lib: lib,
         })
     }
@@ -98,20 +134,11 @@ impl Blosc2 {
             return Blosc2::load(Path::new(&p));
         }
         let rel = "lib/python3.11/site-packages/blosc2/lib/libblosc2.so";
-        let mut roots: Vec<PathBuf> = Vec::new();
-        if let Ok(cwd) = std::env::current_dir() {
-            roots.extend(cwd.ancestors().map(Path::to_path_buf));
-        }
-        if let Ok(exe) = std::env::current_exe() {
-            roots.extend(exe.ancestors().map(Path::to_path_buf));
-        }
-        let mut tried = Vec::new();
-        for r in roots {
-            let cand = r.join(".venv").join(rel);
+        for venv in venv_candidates() {
+            let cand = venv.join(rel);
             if cand.exists() {
                 return Blosc2::load(&cand);
             }
-            tried.push(cand);
         }
         Err(format!(
             "libblosc2.so not found (set CHUNKCODEC_BLOSC2_LIB; looked for .venv/{rel} above the current directory and the executable)"
@@ -126,6 +153,80 @@ impl Blosc2 {
     /// `blosc2_get_version_string()`.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// Compresses `src` into `dst` through c-blosc2's global API (`blosc1_set_compressor`,
+    /// `blosc2_set_nthreads`, `blosc2_compress`: a Blosc2 chunk with default settings otherwise)
+    /// and returns the chunk's length. An error when the library lacks these functions, the
+    /// chunk does not fit `dst`, or c-blosc2 returns an error code.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compress(
+        &self,
+        clevel: i32,
+        doshuffle: i32,
+        typesize: usize,
+        cname: &str,
+        threads: i16,
+        src: &[u8],
+        dst: &mut [u8],
+    ) -> Result<usize, String> {
+        let f = self
+            .frames
+            .as_ref()
+            .ok_or("this libblosc2 lacks blosc2_compress")?;
+        let name = std::ffi::CString::new(cname).map_err(|_| "cname has a NUL byte")?;
+        let (n, cap, ts) = (
+            i32::try_from(src.len()).map_err(|_| "input too large for int32")?,
+            i32::try_from(dst.len()).unwrap_or(i32::MAX),
+            i32::try_from(typesize).map_err(|_| "typesize too large")?,
+        );
+        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the setters take a NUL-terminated string outliving the call and a plain
+        // value; the lock keeps other users of the global state out. blosc2_compress reads
+        // src[..n] and writes at most cap <= dst.len() bytes of dst (disjoint borrows).
+        let r = unsafe {
+            if (f.set_compressor)(name.as_ptr()) < 0 {
+                return Err(format!("c-blosc2 does not know compressor {cname:?}"));
+            }
+            (f.set_nthreads)(threads);
+            (f.compress)(
+                clevel,
+                doshuffle,
+                ts,
+                src.as_ptr(),
+                n,
+                dst.as_mut_ptr(),
+                cap,
+            )
+        };
+        match r {
+            r if r > 0 => Ok(r as usize),
+            0 => Err("blosc2_compress: output does not fit".to_string()),
+            r => Err(format!("blosc2_compress returned {r}")),
+        }
+    }
+
+    /// Decompresses a chunk [`compress`](Self::compress) wrote into `dst` with `threads`
+    /// threads; returns the decoded length.
+    pub fn decompress(&self, src: &[u8], dst: &mut [u8], threads: i16) -> Result<usize, String> {
+        let f = self
+            .frames
+            .as_ref()
+            .ok_or("this libblosc2 lacks blosc2_decompress")?;
+        let n = i32::try_from(src.len()).map_err(|_| "chunk too large for int32")?;
+        let cap = i32::try_from(dst.len()).unwrap_or(i32::MAX);
+        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: c-blosc2 checks the chunk's sizes against `n` and writes at most cap <=
+        // dst.len() bytes; the lock keeps other users of the global thread setting out.
+        let r = unsafe {
+            (f.set_nthreads)(threads);
+            (f.decompress)(src.as_ptr(), n, dst.as_mut_ptr(), cap)
+        };
+        if r >= 0 {
+            Ok(r as usize)
+        } else {
+            Err(format!("blosc2_decompress returned {r}"))
+        }
     }
 
     /// Runs one filter function on `src` into `dst`.
@@ -152,6 +253,333 @@ impl Blosc2 {
             Ok(())
         } else {
             Err(format!("{} returned {r}", f.symbol()))
+        }
+    }
+}
+
+/// The `.venv` directories above the current directory and above the executable, nearest first.
+fn venv_candidates() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        roots.extend(cwd.ancestors().map(Path::to_path_buf));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        roots.extend(exe.ancestors().map(Path::to_path_buf));
+    }
+    roots.into_iter().map(|r| r.join(".venv")).collect()
+}
+
+type CompressCtxFn = unsafe extern "C" fn(
+    i32,
+    i32,
+    usize,
+    usize,
+    *const u8,
+    *mut u8,
+    usize,
+    *const std::ffi::c_char,
+    usize,
+    i32,
+) -> i32;
+type DecompressCtxFn = unsafe extern "C" fn(*const u8, *mut u8, usize, i32) -> i32;
+type SetIntFn = unsafe extern "C" fn(i32) -> i32;
+type SetNameFn = unsafe extern "C" fn(*const std::ffi::c_char) -> i32;
+type SetSizeFn = unsafe extern "C" fn(usize);
+type CompressFn = unsafe extern "C" fn(i32, i32, usize, usize, *const u8, *mut u8, usize) -> i32;
+type DecompressFn = unsafe extern "C" fn(*const u8, *mut u8, usize) -> i32;
+
+/// c-blosc 1.x, the library inside numcodecs' `Blosc` (numcodecs 0.16 builds c-blosc 1.21 into
+/// its `numcodecs/blosc.cpython-*.so` extension and exports the C API from it).
+///
+/// The extension refers to the Python runtime's symbols, so [`CBlosc::load`] first loads
+/// `libpython` globally (it is not initialised and never called); only c-blosc's own
+/// functions are used. The `_ctx` functions keep no global state and may be called from
+/// several threads at once; [`CBlosc::compress_pooled`] / [`CBlosc::decompress_pooled`] use
+/// c-blosc's global API (its persistent thread pool, as numcodecs uses with
+/// `blosc.use_threads = True`) under a lock.
+///
+/// Only frames c-blosc or a trusted encoder wrote should go to the decoders: c-blosc 1.x
+/// reads past the buffer on some forged frames.
+pub struct CBlosc {
+    path: PathBuf,
+    version: String,
+    compress_ctx: CompressCtxFn,
+    decompress_ctx: DecompressCtxFn,
+    set_nthreads: SetIntFn,
+    set_compressor: SetNameFn,
+    set_blocksize: SetSizeFn,
+    compress: CompressFn,
+    decompress: DecompressFn,
+    global: std::sync::Mutex<()>,
+    // Keep both libraries mapped while the function pointers above are in use.
+    _lib: libloading::Library,
+    _python: libloading::Library,
+}
+
+impl CBlosc {
+    /// Loads `libpython` (globally, for the extension's references) and then the numcodecs
+    /// extension at `path`, and resolves c-blosc's functions.
+    pub fn load(path: &Path, libpython: &Path) -> Result<CBlosc, String> {
+        use libloading::os::unix::{Library as UnixLibrary, RTLD_GLOBAL, RTLD_NOW};
+        // SAFETY: loading libpython runs its ELF initialisers, which only set up static data;
+        // the interpreter is never initialised or called. RTLD_GLOBAL makes its symbols
+        // resolve the extension's references below.
+        let python = unsafe { UnixLibrary::open(Some(libpython), RTLD_NOW | RTLD_GLOBAL) }
+            .map_err(|e| format!("cannot load {}: {e}", libpython.display()))?;
+        // SAFETY: the extension's initialisers are c-blosc's and Cython's static constructors,
+        // which need no interpreter (the module init function `PyInit_blosc` is not called).
+        let lib = unsafe { libloading::Library::new(path) }
+            .map_err(|e| format!("cannot load {}: {e}", path.display()))?;
+        macro_rules! get {
+            ($ty:ty, $name:literal) => {
+                // SAFETY: `$ty` is the C signature of `$name` as declared in c-blosc 1.x's
+                // blosc.h (int for int, size_t for size_t, pointers for pointers).
+                unsafe { lib.get::<$ty>($name.as_bytes()) }
+                    .map(|s| *s)
+                    .map_err(|e| format!("{}: symbol {} not found: {e}", path.display(), $name))?
+            };
+        }
+        let compress_ctx = get!(CompressCtxFn, "blosc_compress_ctx");
+        let decompress_ctx = get!(DecompressCtxFn, "blosc_decompress_ctx");
+        let set_nthreads = get!(SetIntFn, "blosc_set_nthreads");
+        let set_compressor = get!(SetNameFn, "blosc_set_compressor");
+        let set_blocksize = get!(SetSizeFn, "blosc_set_blocksize");
+        let compress = get!(CompressFn, "blosc_compress");
+        let decompress = get!(DecompressFn, "blosc_decompress");
+        type InitFn = unsafe extern "C" fn();
+        type VersionFn = unsafe extern "C" fn() -> *const std::ffi::c_char;
+        let init = get!(InitFn, "blosc_init");
+        // SAFETY: `void blosc_init(void)` sets up the global API's state; no preconditions.
+        unsafe { init() };
+        let version_fn = get!(VersionFn, "blosc_get_version_string");
+        // SAFETY: `const char *blosc_get_version_string(void)` returns a static string.
+        let p = unsafe { version_fn() };
+        let version = if p.is_null() {
+            "unknown version".to_string()
+        } else {
+            // SAFETY: non-null, NUL-terminated, static, owned by the library.
+            unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_string_lossy()
+                .into_owned()
+        };
+        Ok(CBlosc {
+            path: path.to_path_buf(),
+            version,
+            compress_ctx,
+            decompress_ctx,
+            set_nthreads,
+            set_compressor,
+            set_blocksize,
+            compress,
+            decompress,
+            global: std::sync::Mutex::new(()),
+            _lib: lib,
+            _python: python.into(),
+        })
+    }
+
+    /// Finds and loads c-blosc: `$CHUNKCODEC_CBLOSC_LIB` and `$CHUNKCODEC_LIBPYTHON` when both
+    /// are set, else numcodecs' extension in a `.venv` above the current directory or the
+    /// executable, with the `libpython` of the interpreter its `pyvenv.cfg` names.
+    pub fn find() -> Result<CBlosc, String> {
+        if let (Some(l), Some(p)) = (
+            std::env::var_os("CHUNKCODEC_CBLOSC_LIB"),
+            std::env::var_os("CHUNKCODEC_LIBPYTHON"),
+        ) {
+            return CBlosc::load(Path::new(&l), Path::new(&p));
+        }
+        for venv in venv_candidates() {
+            let Ok(cfg) = std::fs::read_to_string(venv.join("pyvenv.cfg")) else {
+                continue;
+            };
+            let field = |key: &str| {
+                cfg.lines().find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == key).then(|| v.trim().to_string())
+                })
+            };
+            let (Some(home), Some(version)) = (field("home"), field("version")) else {
+                continue;
+            };
+            let mut parts = version.split('.');
+            let (Some(major), Some(minor)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let pyver = format!("python{major}.{minor}");
+            let libpython = Path::new(&home)
+                .join("..")
+                .join("lib")
+                .join(format!("lib{pyver}.so.1.0"));
+            let ext_dir = venv
+                .join("lib")
+                .join(&pyver)
+                .join("site-packages/numcodecs");
+            let Ok(entries) = std::fs::read_dir(&ext_dir) else {
+                continue;
+            };
+            let ext = entries.flatten().map(|e| e.path()).find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("blosc.") && n.ends_with(".so"))
+            });
+            if let Some(ext) = ext {
+                if !libpython.exists() {
+                    return Err(format!(
+                        "{} found but not {} (a Python built without a shared library; set \
+                         CHUNKCODEC_CBLOSC_LIB and CHUNKCODEC_LIBPYTHON)",
+                        ext.display(),
+                        libpython.display()
+                    ));
+                }
+                return CBlosc::load(&ext, &libpython);
+            }
+        }
+        Err(
+            "numcodecs' blosc extension not found (set CHUNKCODEC_CBLOSC_LIB and \
+             CHUNKCODEC_LIBPYTHON, or make .venv with scripts/setup_venv.sh)"
+                .to_string(),
+        )
+    }
+
+    /// The loaded extension.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `blosc_get_version_string()`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn cname(cname: &str) -> Result<std::ffi::CString, String> {
+        std::ffi::CString::new(cname).map_err(|_| format!("cname {cname:?} has a NUL byte"))
+    }
+
+    /// `blosc_compress_ctx` (numcodecs' single-threaded path when `threads` is 1): compresses
+    /// `src` into `dst` and returns the frame's length. An error when c-blosc returns 0 (the
+    /// frame does not fit `dst`) or a negative code.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compress_ctx(
+        &self,
+        clevel: i32,
+        doshuffle: i32,
+        typesize: usize,
+        src: &[u8],
+        dst: &mut [u8],
+        cname: &str,
+        blocksize: usize,
+        threads: i32,
+    ) -> Result<usize, String> {
+        let name = Self::cname(cname)?;
+        // SAFETY: src is valid for src.len() bytes and dst for dst.len() writable bytes (they
+        // cannot overlap: a & and a &mut); c-blosc reads only src[..nbytes] and writes at most
+        // destsize bytes; `name` is NUL-terminated and outlives the call.
+        let r = unsafe {
+            (self.compress_ctx)(
+                clevel,
+                doshuffle,
+                typesize,
+                src.len(),
+                src.as_ptr(),
+                dst.as_mut_ptr(),
+                dst.len(),
+                name.as_ptr(),
+                blocksize,
+                threads,
+            )
+        };
+        match r {
+            r if r > 0 => Ok(r as usize),
+            0 => Err("blosc_compress_ctx: output does not fit".to_string()),
+            r => Err(format!("blosc_compress_ctx returned {r}")),
+        }
+    }
+
+    /// `blosc_decompress_ctx`: decodes the frame `src` (which must be one c-blosc or a trusted
+    /// encoder wrote) into `dst` and returns the decoded length.
+    pub fn decompress_ctx(
+        &self,
+        src: &[u8],
+        dst: &mut [u8],
+        threads: i32,
+    ) -> Result<usize, String> {
+        if src.len() < 16 {
+            return Err("frame shorter than its 16-byte header".to_string());
+        }
+        // SAFETY: src holds at least the 16-byte header c-blosc reads first, dst is valid for
+        // dst.len() writable bytes and c-blosc writes at most destsize; the frame itself is
+        // trusted per this function's contract.
+        let r =
+            unsafe { (self.decompress_ctx)(src.as_ptr(), dst.as_mut_ptr(), dst.len(), threads) };
+        if r >= 0 {
+            Ok(r as usize)
+        } else {
+            Err(format!("blosc_decompress_ctx returned {r}"))
+        }
+    }
+
+    /// [`compress_ctx`](Self::compress_ctx) through c-blosc's global API and its persistent
+    /// pool of `threads` threads (numcodecs' threaded path).
+    #[allow(clippy::too_many_arguments)]
+    pub fn compress_pooled(
+        &self,
+        clevel: i32,
+        doshuffle: i32,
+        typesize: usize,
+        src: &[u8],
+        dst: &mut [u8],
+        cname: &str,
+        blocksize: usize,
+        threads: i32,
+    ) -> Result<usize, String> {
+        let name = Self::cname(cname)?;
+        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the global setters take plain values / a NUL-terminated string that outlives
+        // the call; the lock keeps other callers of the global API out meanwhile. The compress
+        // call has compress_ctx's buffer contract.
+        let r = unsafe {
+            (self.set_nthreads)(threads);
+            if (self.set_compressor)(name.as_ptr()) < 0 {
+                return Err(format!("c-blosc does not know compressor {cname:?}"));
+            }
+            (self.set_blocksize)(blocksize);
+            (self.compress)(
+                clevel,
+                doshuffle,
+                typesize,
+                src.len(),
+                src.as_ptr(),
+                dst.as_mut_ptr(),
+                dst.len(),
+            )
+        };
+        match r {
+            r if r > 0 => Ok(r as usize),
+            0 => Err("blosc_compress: output does not fit".to_string()),
+            r => Err(format!("blosc_compress returned {r}")),
+        }
+    }
+
+    /// [`decompress_ctx`](Self::decompress_ctx) through the global API's pool of `threads`.
+    pub fn decompress_pooled(
+        &self,
+        src: &[u8],
+        dst: &mut [u8],
+        threads: i32,
+    ) -> Result<usize, String> {
+        if src.len() < 16 {
+            return Err("frame shorter than its 16-byte header".to_string());
+        }
+        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: as decompress_ctx; the lock keeps other callers of the global API out.
+        let r = unsafe {
+            (self.set_nthreads)(threads);
+            (self.decompress)(src.as_ptr(), dst.as_mut_ptr(), dst.len())
+        };
+        if r >= 0 {
+            Ok(r as usize)
+        } else {
+            Err(format!("blosc_decompress returned {r}"))
         }
     }
 }
