@@ -40,6 +40,16 @@ pub trait Codec: Send + Sync + fmt::Debug {
     /// Encodes `input`, whose elements have type `dtype`.
     fn encode(&self, input: &[u8], dtype: DType) -> Result<Vec<u8>>;
 
+    /// [`encode`](Codec::encode) into `out`, replacing its contents: a caller that keeps one
+    /// buffer for many chunks lets a codec that writes in place (Blosc) reuse its capacity
+    /// instead of allocating (and faulting in) a new output per chunk. The default replaces
+    /// `out` with `encode`'s result. The bytes are `encode`'s; on error `out`'s contents are
+    /// unspecified (no partial frame is passed off as whole: the error says so).
+    fn encode_into(&self, input: &[u8], dtype: DType, out: &mut Vec<u8>) -> Result<()> {
+        *out = self.encode(input, dtype)?;
+        Ok(())
+    }
+
     /// The dtype of the elements `encode` returns for input elements of `dtype` (numcodecs'
     /// output array dtype). The next codec in a pipeline sees this dtype. Default: `|u1`.
     fn encoded_dtype(&self, dtype: DType) -> DType {

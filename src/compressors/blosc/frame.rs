@@ -669,6 +669,16 @@ fn write_head(out: &mut [u8], header: [u8; HEADER], starts: &[usize]) -> bool {
 /// Encodes `input` as c-blosc 1.21 does single-threaded; blocks are compressed in parallel on
 /// the current rayon pool and written in block order.
 pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    encode_into(p, input, &mut out)?;
+    Ok(out)
+}
+
+/// [`encode`] into `out`, replacing its contents and reusing its capacity (a caller that keeps
+/// one buffer for many chunks allocates, and faults in fresh pages, once). On error `out` is
+/// left empty.
+pub(crate) fn encode_into(p: &EncodeParams, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    out.clear();
     let nbytes = input.len();
     if nbytes > MAX_BUFFERSIZE {
         return Err(Error::invalid_input(
@@ -689,14 +699,15 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
         flags |= FLAG_DONT_SPLIT;
     }
     let header = |flags: u8, cbytes: usize| header_bytes(flags, ts, nbytes, blocksize, cbytes);
-    let memcpyed = || {
-        let mut out = Vec::with_capacity(HEADER + nbytes);
+    let memcpyed = |out: &mut Vec<u8>| {
+        out.clear();
+        out.reserve(HEADER + nbytes);
         out.extend_from_slice(&header(flags | FLAG_MEMCPYED, nbytes + HEADER));
-        copy::extend(&mut out, input);
-        out
+        copy::extend(out, input);
+        Ok(())
     };
     if p.clevel == 0 || nbytes < MIN_BUFFERSIZE {
-        return Ok(memcpyed());
+        return memcpyed(out);
     }
     let nblocks = nbytes.div_ceil(blocksize);
     let leftover = !nbytes.is_multiple_of(blocksize);
@@ -711,34 +722,40 @@ pub(crate) fn encode(p: &EncodeParams, input: &[u8]) -> Result<Vec<u8>> {
     let maxbytes = nbytes + HEADER;
     let table_end = HEADER + 4 * nblocks;
     if table_end > maxbytes {
-        return Ok(memcpyed());
+        return memcpyed(out);
     }
     let threads = rayon::current_num_threads();
     if crate::parallel::inner_parallelism() && nbytes >= PARALLEL_MIN_BYTES {
-        if let Some((mut out, starts)) =
-            encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes)
+        let frame = std::mem::take(out);
+        if let Some((mut frame, starts)) =
+            encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes, frame)
         {
-            let cbytes = out.len();
-            if write_head(&mut out, header(flags, cbytes), &starts) {
-                return Ok(out);
+            let cbytes = frame.len();
+            if write_head(&mut frame, header(flags, cbytes), &starts) {
+                *out = frame;
+                return Ok(());
             }
+            // The serial encoder below reuses the buffer.
+            *out = frame;
         }
     }
     // Serial: every stream goes straight into the frame, under c-blosc's budget.
-    let mut out = Vec::with_capacity(maxbytes);
+    out.clear();
+    out.reserve(maxbytes);
     out.resize(table_end, 0);
     let mut starts = Vec::with_capacity(nblocks);
     for (i, b) in input.chunks(blocksize).enumerate() {
         starts.push(out.len());
-        if !append_block(p, splits_of(i), b, &mut out, Some(maxbytes))? {
-            return Ok(memcpyed());
+        let appended = append_block(p, splits_of(i), b, out, Some(maxbytes));
+        if !appended.inspect_err(|_| out.clear())? {
+            return memcpyed(out);
         }
     }
     let cbytes = out.len();
-    if !write_head(&mut out, header(flags, cbytes), &starts) {
-        return Ok(memcpyed());
+    if !write_head(out, header(flags, cbytes), &starts) {
+        return memcpyed(out);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The parallel encoder. The input is cut into contiguous runs of blocks (or, for a single
@@ -760,6 +777,7 @@ fn encode_parallel(
     splits_of: &(dyn Fn(usize) -> usize + Sync),
     threads: usize,
     maxbytes: usize,
+    mut frame: Vec<u8>,
 ) -> Option<(Vec<u8>, Vec<usize>)> {
     use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
     use std::sync::{Mutex, MutexGuard};
@@ -772,7 +790,7 @@ fn encode_parallel(
     let nblocks = input.len().div_ceil(blocksize);
     let table_end = HEADER + 4 * nblocks;
     if nblocks == 1 {
-        return encode_one_block_parallel(p, input, splits_of(0), table_end, maxbytes);
+        return encode_one_block_parallel(p, input, splits_of(0), table_end, maxbytes, frame);
     }
     // Runs of about 64 KiB or more (one claim per run), and at least eight per thread so the
     // two ends meet with little work left on any thread.
@@ -800,7 +818,8 @@ fn encode_parallel(
             )
         })
     };
-    let mut frame = Vec::with_capacity(maxbytes);
+    frame.clear();
+    frame.reserve(maxbytes);
     frame.resize(table_end, 0);
     // The frame, its block starts and how many runs it holds (`0..k`).
     let front = Mutex::new(Some((frame, Vec::with_capacity(nblocks), 0usize)));
@@ -883,6 +902,7 @@ fn encode_one_block_parallel(
     nsplits: usize,
     table_end: usize,
     maxbytes: usize,
+    mut out: Vec<u8>,
 ) -> Option<(Vec<u8>, Vec<usize>)> {
     if nsplits < 2 {
         return None;
@@ -907,7 +927,8 @@ fn encode_one_block_parallel(
     if total + input.len() > maxbytes {
         return None;
     }
-    let mut out = Vec::with_capacity(total);
+    out.clear();
+    out.reserve(total);
     out.resize(table_end, 0);
     for v in &parts {
         copy::extend(&mut out, v);

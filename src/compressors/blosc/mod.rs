@@ -105,6 +105,17 @@ impl Blosc {
         };
         (filter, if asked > 255 { 1 } else { asked })
     }
+
+    fn params(&self, dtype: DType) -> EncodeParams {
+        let (filter, typesize) = self.filter_and_typesize(dtype);
+        EncodeParams {
+            cname: self.cname,
+            clevel: self.clevel,
+            filter,
+            typesize,
+            blocksize: self.blocksize,
+        }
+    }
 }
 
 impl Codec for Blosc {
@@ -118,15 +129,12 @@ impl Codec for Blosc {
     }
 
     fn encode(&self, input: &[u8], dtype: DType) -> Result<Vec<u8>> {
-        let (filter, typesize) = self.filter_and_typesize(dtype);
-        let p = EncodeParams {
-            cname: self.cname,
-            clevel: self.clevel,
-            filter,
-            typesize,
-            blocksize: self.blocksize,
-        };
-        frame::encode(&p, input)
+        frame::encode(&self.params(dtype), input)
+    }
+
+    /// Writes the frame into `out`'s capacity (no allocation once it is large enough).
+    fn encode_into(&self, input: &[u8], dtype: DType, out: &mut Vec<u8>) -> Result<()> {
+        frame::encode_into(&self.params(dtype), input, out)
     }
 
     fn decode_limited(&self, input: &[u8], limit: usize) -> Result<Vec<u8>> {

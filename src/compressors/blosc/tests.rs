@@ -98,6 +98,48 @@ fn encode_is_the_same_on_any_pool() {
 }
 
 #[test]
+fn encode_into_reuses_the_buffer_with_encode_bytes() {
+    // Serial and parallel paths, one large block, memcpyed (clevel 0, tiny, incompressible
+    // under the budget) and empty input, into one buffer that keeps the previous case's bytes
+    // and capacity.
+    let (data, _) = sample();
+    let big_block: Vec<u8> = (0..131_072)
+        .flat_map(|i| (f64::from(i) * 0.25).sin().to_le_bytes())
+        .collect();
+    let noise: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let cases: Vec<(Blosc, &[u8], DType)> = vec![
+        (codec("lz4", 5, 1), &data, DType::I4),
+        (codec("lz4", 5, 1), &big_block, DType::F8),
+        (codec("zstd", 3, 2), &data, DType::I4),
+        (codec("blosclz", 9, 0), &noise, DType::U1),
+        (codec("lz4", 0, 1), &data, DType::I4),
+        (codec("lz4", 5, 1), &data[..100], DType::I4),
+        (codec("zlib", 1, 1), &[], DType::U1),
+        (codec("lz4", 5, 1), &data, DType::I4),
+    ];
+    let mut out = vec![0xAB; 3];
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for (i, (c, input, dtype)) in cases.iter().enumerate() {
+            let expect = pool.install(|| c.encode(input, *dtype).unwrap());
+            let cap_before = out.capacity();
+            pool.install(|| c.encode_into(input, *dtype, &mut out))
+                .unwrap();
+            assert_eq!(out, expect, "case {i}, {threads} threads");
+            if i + 1 == cases.len() && threads == 2 {
+                // The same input again: the buffer is large enough and is kept.
+                assert_eq!(out.capacity(), cap_before, "case {i}");
+            }
+        }
+    }
+}
+
+#[test]
 fn one_large_block_uses_stream_parallelism_with_the_same_bytes() {
     // 1 MiB of f8 at lz4 clevel 5 is a single 1 MiB block of 8 streams.
     let data: Vec<u8> = (0..131_072)
