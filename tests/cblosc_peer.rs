@@ -7,8 +7,9 @@
 //! `blosc_compress_ctx(..., 1 thread)` byte for byte (numcodecs' single-threaded call) for lz4,
 //! lz4hc, zlib and zstd (but zstd at clevel 2, libzstd level 3, where 1.5.7 and numcodecs'
 //! 1.5.6 differ on some inputs: counted, and both frames must decode); for blosclz (our own encoder) c-blosc decodes our frame to the input;
-//! and we decode c-blosc's frame to the input for every inner codec (and, every fourth case,
-//! c-blosc's two-thread frame).
+//! and we decode c-blosc's frame to the input for every inner codec (and, in a quarter of the
+//! cases each, c-blosc's two-thread frame and a frame of another split mode; c-blosc cannot
+//! read some ALWAYS_SPLIT frames it writes, and there we must return an error, not bytes).
 //!
 //! `CHUNKCODEC_PEER_CASES` sets the number of cases (default 2000), `CHUNKCODEC_PEER_SEED` the
 //! first seed; a failure names its seed, so `CHUNKCODEC_PEER_CASES=1 CHUNKCODEC_PEER_SEED=<s>`
@@ -155,12 +156,19 @@ fn frames_match_c_blosc_both_ways() {
     eprintln!("c-blosc {} from {}", peer.version(), peer.path().display());
     let cases = env_u64("CHUNKCODEC_PEER_CASES", 2000);
     let first = env_u64("CHUNKCODEC_PEER_SEED", 1);
+    // CHUNKCODEC_PEER_TRACE=1 names each case before running it (to find one that crashes).
+    let trace = std::env::var_os("CHUNKCODEC_PEER_TRACE").is_some();
     let mut failures = Vec::new();
     let mut same_bytes = 0;
     let mut zstd_level3_differ = 0;
     let mut zstd_level3_cases = 0;
+    let mut split_frames = 0;
+    let mut unreadable_split = 0;
     for seed in first..first + cases {
         let (case, data) = make_case(seed);
+        if trace {
+            eprintln!("case {case:?}");
+        }
         let codec = Blosc::from_config(&json!({
             "cname": case.cname, "clevel": case.clevel, "shuffle": case.shuffle,
             "blocksize": case.blocksize, "typesize": case.typesize,
@@ -223,6 +231,56 @@ fn frames_match_c_blosc_both_ways() {
             )),
             Err(e) => failures.push(format!("{case:?}: we cannot decode c-blosc's frame: {e}")),
         }
+        // Every fourth case (another quarter): c-blosc's global API with a random split mode
+        // (always / never / auto / forward-compatible) on one or two threads: frames c-blosc
+        // writes though numcodecs never asks for them, which we must decode.
+        // ALWAYS_SPLIT beyond c-blosc's decoder rule (items over 16 bytes or blocks under 128
+        // items) is c-blosc's own trouble: its two-thread encoder crashed in its worker
+        // (blosc.c t_blosc) on typesize 203 with 172 bytes, so ALWAYS_SPLIT frames are asked
+        // of one thread, and beyond the rule only when the input holds one item.
+        let beyond_rule = case.typesize > 16 || case.len / case.typesize < 128;
+        if seed % 4 == 1 && !(beyond_rule && case.len < case.typesize) {
+            let mut r = Rng(seed ^ 0x5151);
+            let mode = 1 + r.below(4) as i32;
+            let threads = if mode == CBlosc::SPLIT_ALWAYS {
+                1
+            } else {
+                1 + r.below(2) as i32
+            };
+            let mut split = vec![0u8; data.len() + 16];
+            let p = (
+                case.clevel,
+                case.shuffle,
+                case.typesize,
+                case.blocksize,
+                threads,
+            );
+            let n = peer
+                .compress_split(p, mode, &data, &mut split, case.cname)
+                .unwrap_or_else(|e| panic!("{case:?}: c-blosc, split mode {mode}: {e}"));
+            split.truncate(n);
+            split_frames += 1;
+            // c-blosc 1.21 splits every full block under ALWAYS_SPLIT, but its decoder splits
+            // only blocks of typesize <= 16 and >= 128 items: it cannot read its own frame then
+            // (reading past its buffers: it is not called on these). We decode as its decoder
+            // does, so there we must fail too, with an error (never other bytes).
+            let le = |at: usize| u32::from_le_bytes(split[at..at + 4].try_into().unwrap());
+            let (flags, ts, nbytes, bsize) = (split[2], usize::from(split[3]), le(4), le(8));
+            let unreadable = mode == CBlosc::SPLIT_ALWAYS
+                && flags & 0x02 == 0
+                && nbytes >= bsize
+                && (ts > 16 || (bsize as usize) / ts.max(1) < 128);
+            match (codec.decode(&split), unreadable) {
+                (Ok(d), _) if d == data => {}
+                (Err(_), true) => unreadable_split += 1,
+                (Ok(_), _) => failures.push(format!(
+                    "{case:?}: we decoded c-blosc's split-mode-{mode} frame to other bytes"
+                )),
+                (Err(e), false) => failures.push(format!(
+                    "{case:?}: we cannot decode c-blosc's split-mode-{mode} frame: {e}"
+                )),
+            }
+        }
         // Every fourth case: c-blosc with two threads (blocks placed in the order threads
         // finish), which we decode too.
         if seed % 4 == 0 {
@@ -254,7 +312,8 @@ fn frames_match_c_blosc_both_ways() {
     eprintln!(
         "{cases} cases, {same_bytes} byte-identical frames (lz4, lz4hc, zlib, zstd), \
          zstd clevel 2: {zstd_level3_differ} of {zstd_level3_cases} frames of other bytes \
-         (libzstd 1.5.7 vs 1.5.6)"
+         (libzstd 1.5.7 vs 1.5.6); {split_frames} split-mode frames, of which \
+         {unreadable_split} c-blosc cannot read either (an error here too)"
     );
     assert!(
         failures.is_empty(),

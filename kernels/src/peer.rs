@@ -53,8 +53,9 @@ pub struct Blosc2 {
     fns: [FilterFn; 4],
     frames: Option<Blosc2Frames>,
     global: std::sync::Mutex<()>,
-    // Keeps the library mapped while the function pointers above are in use.
-    _lib: libloading::Library,
+    // Never unloaded: c-blosc2's global thread pool (used by `compress` / `decompress` with
+    // more than one thread) outlives any call, and its threads would wake up in unmapped code.
+    _lib: std::mem::ManuallyDrop<libloading::Library>,
 }
 
 impl Blosc2 {
@@ -123,7 +124,7 @@ impl Blosc2 {
             fns,
             frames,
             global: std::sync::Mutex::new(()),
-            _lib: lib,
+            _lib: std::mem::ManuallyDrop::new(lib),
         })
     }
 
@@ -285,6 +286,7 @@ type DecompressCtxFn = unsafe extern "C" fn(*const u8, *mut u8, usize, i32) -> i
 type SetIntFn = unsafe extern "C" fn(i32) -> i32;
 type SetNameFn = unsafe extern "C" fn(*const std::ffi::c_char) -> i32;
 type SetSizeFn = unsafe extern "C" fn(usize);
+type SetModeFn = unsafe extern "C" fn(i32);
 type CompressFn = unsafe extern "C" fn(i32, i32, usize, usize, *const u8, *mut u8, usize) -> i32;
 type DecompressFn = unsafe extern "C" fn(*const u8, *mut u8, usize) -> i32;
 
@@ -293,10 +295,11 @@ type DecompressFn = unsafe extern "C" fn(*const u8, *mut u8, usize) -> i32;
 ///
 /// The extension refers to the Python runtime's symbols, so [`CBlosc::load`] first loads
 /// `libpython` globally (it is not initialised and never called); only c-blosc's own
-/// functions are used. The `_ctx` functions keep no global state and may be called from
-/// several threads at once; [`CBlosc::compress_pooled`] / [`CBlosc::decompress_pooled`] use
-/// c-blosc's global API (its persistent thread pool, as numcodecs uses with
-/// `blosc.use_threads = True`) under a lock.
+/// functions are used. The `_ctx` functions may be called from several threads at once (they
+/// read one global, the split mode, so they share a lock that the global-API calls take
+/// exclusively); [`CBlosc::compress_pooled`], [`CBlosc::compress_split`] and
+/// [`CBlosc::decompress_pooled`] use c-blosc's global API (its persistent thread pool, as
+/// numcodecs uses with `blosc.use_threads = True`).
 ///
 /// Only frames c-blosc or a trusted encoder wrote should go to the decoders: c-blosc 1.x
 /// reads past the buffer on some forged frames.
@@ -308,12 +311,15 @@ pub struct CBlosc {
     set_nthreads: SetIntFn,
     set_compressor: SetNameFn,
     set_blocksize: SetSizeFn,
+    set_splitmode: SetModeFn,
     compress: CompressFn,
     decompress: DecompressFn,
-    global: std::sync::Mutex<()>,
-    // Keep both libraries mapped while the function pointers above are in use.
-    _lib: libloading::Library,
-    _python: libloading::Library,
+    global: std::sync::RwLock<()>,
+    // Never unloaded: the global API's thread pool outlives any call, and its threads, parked
+    // in the library's code, crash once it is unmapped (seen: a SIGSEGV at exit after a
+    // two-thread `compress_split`).
+    _lib: std::mem::ManuallyDrop<libloading::Library>,
+    _python: std::mem::ManuallyDrop<libloading::Library>,
 }
 
 impl CBlosc {
@@ -344,6 +350,7 @@ impl CBlosc {
         let set_nthreads = get!(SetIntFn, "blosc_set_nthreads");
         let set_compressor = get!(SetNameFn, "blosc_set_compressor");
         let set_blocksize = get!(SetSizeFn, "blosc_set_blocksize");
+        let set_splitmode = get!(SetModeFn, "blosc_set_splitmode");
         let compress = get!(CompressFn, "blosc_compress");
         let decompress = get!(DecompressFn, "blosc_decompress");
         type InitFn = unsafe extern "C" fn();
@@ -370,11 +377,12 @@ impl CBlosc {
             set_nthreads,
             set_compressor,
             set_blocksize,
+            set_splitmode,
             compress,
             decompress,
-            global: std::sync::Mutex::new(()),
-            _lib: lib,
-            _python: python.into(),
+            global: std::sync::RwLock::new(()),
+            _lib: std::mem::ManuallyDrop::new(lib),
+            _python: std::mem::ManuallyDrop::new(python.into()),
         })
     }
 
@@ -471,6 +479,9 @@ impl CBlosc {
         threads: i32,
     ) -> Result<usize, String> {
         let name = Self::cname(cname)?;
+        // c-blosc's global split mode applies here too: no global-API call may change it
+        // meanwhile (they take the lock exclusively).
+        let _shared = self.global.read().unwrap_or_else(|e| e.into_inner());
         // SAFETY: src is valid for src.len() bytes and dst for dst.len() writable bytes (they
         // cannot overlap: a & and a &mut); c-blosc reads only src[..nbytes] and writes at most
         // destsize bytes; `name` is NUL-terminated and outlives the call.
@@ -519,7 +530,8 @@ impl CBlosc {
     }
 
     /// [`compress_ctx`](Self::compress_ctx) through c-blosc's global API and its persistent
-    /// pool of `threads` threads (numcodecs' threaded path).
+    /// pool of `threads` threads (numcodecs' threaded path), with c-blosc's default split
+    /// mode ([`SPLIT_FORWARD_COMPAT`](Self::SPLIT_FORWARD_COMPAT)).
     #[allow(clippy::too_many_arguments)]
     pub fn compress_pooled(
         &self,
@@ -532,8 +544,36 @@ impl CBlosc {
         blocksize: usize,
         threads: i32,
     ) -> Result<usize, String> {
+        let p = (clevel, doshuffle, typesize, blocksize, threads);
+        self.compress_split(p, Self::SPLIT_FORWARD_COMPAT, src, dst, cname)
+    }
+
+    /// `BLOSC_ALWAYS_SPLIT`: every block split into `typesize` streams.
+    pub const SPLIT_ALWAYS: i32 = 1;
+    /// `BLOSC_NEVER_SPLIT`: one stream per block.
+    pub const SPLIT_NEVER: i32 = 2;
+    /// `BLOSC_AUTO_SPLIT`.
+    pub const SPLIT_AUTO: i32 = 3;
+    /// `BLOSC_FORWARD_COMPAT_SPLIT`, c-blosc 1.x's default (what numcodecs writes).
+    pub const SPLIT_FORWARD_COMPAT: i32 = 4;
+
+    /// The global API's compress with a split mode (`blosc_set_splitmode`, one of the
+    /// `SPLIT_*` constants): frames c-blosc writes but numcodecs never asks for.
+    /// `p` is `(clevel, doshuffle, typesize, blocksize, threads)`.
+    pub fn compress_split(
+        &self,
+        p: (i32, i32, usize, usize, i32),
+        splitmode: i32,
+        src: &[u8],
+        dst: &mut [u8],
+        cname: &str,
+    ) -> Result<usize, String> {
+        let (clevel, doshuffle, typesize, blocksize, threads) = p;
+        if !(1..=4).contains(&splitmode) {
+            return Err(format!("split mode {splitmode} is not 1..=4"));
+        }
         let name = Self::cname(cname)?;
-        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = self.global.write().unwrap_or_else(|e| e.into_inner());
         // SAFETY: the global setters take plain values / a NUL-terminated string that outlives
         // the call; the lock keeps other callers of the global API out meanwhile. The compress
         // call has compress_ctx's buffer contract.
@@ -543,7 +583,8 @@ impl CBlosc {
                 return Err(format!("c-blosc does not know compressor {cname:?}"));
             }
             (self.set_blocksize)(blocksize);
-            (self.compress)(
+            (self.set_splitmode)(splitmode);
+            let r = (self.compress)(
                 clevel,
                 doshuffle,
                 typesize,
@@ -551,7 +592,10 @@ impl CBlosc {
                 src.as_ptr(),
                 dst.as_mut_ptr(),
                 dst.len(),
-            )
+            );
+            // The split mode is global for the `_ctx` functions too: back to the default.
+            (self.set_splitmode)(Self::SPLIT_FORWARD_COMPAT);
+            r
         };
         match r {
             r if r > 0 => Ok(r as usize),
@@ -570,7 +614,7 @@ impl CBlosc {
         if src.len() < 16 {
             return Err("frame shorter than its 16-byte header".to_string());
         }
-        let _guard = self.global.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = self.global.write().unwrap_or_else(|e| e.into_inner());
         // SAFETY: as decompress_ctx; the lock keeps other callers of the global API out.
         let r = unsafe {
             (self.set_nthreads)(threads);
