@@ -576,7 +576,7 @@ mod tests {
     }
 
     fn sizes() -> impl Iterator<Item = usize> {
-        (1..=33).chain([48, 64, 128])
+        (1..=33).chain([48, 64, 96, 128, 192])
     }
 
     #[test]
