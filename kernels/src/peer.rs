@@ -200,11 +200,7 @@ impl Blosc2 {
                 cap,
             )
         };
-        match r {
-            r if r > 0 => Ok(r as usize),
-            0 => Err("blosc2_compress: output does not fit".to_string()),
-            r => Err(format!("blosc2_compress returned {r}")),
-        }
+        compressed("blosc2_compress", r)
     }
 
     /// Decompresses a chunk [`compress`](Self::compress) wrote into `dst` with `threads`
@@ -255,6 +251,16 @@ impl Blosc2 {
         } else {
             Err(format!("{} returned {r}", f.symbol()))
         }
+    }
+}
+
+/// A compress function's result: the frame's length, or why there is none (0 = the frame
+/// does not fit the output; negative = an error code).
+fn compressed(function: &str, r: i32) -> Result<usize, String> {
+    match r {
+        r if r > 0 => Ok(r as usize),
+        0 => Err(format!("{function}: output does not fit")),
+        r => Err(format!("{function} returned {r}")),
     }
 }
 
@@ -499,11 +505,7 @@ impl CBlosc {
                 threads,
             )
         };
-        match r {
-            r if r > 0 => Ok(r as usize),
-            0 => Err("blosc_compress_ctx: output does not fit".to_string()),
-            r => Err(format!("blosc_compress_ctx returned {r}")),
-        }
+        compressed("blosc_compress_ctx", r)
     }
 
     /// `blosc_decompress_ctx`: decodes the frame `src` (which must be one c-blosc or a trusted
@@ -597,11 +599,7 @@ impl CBlosc {
             (self.set_splitmode)(Self::SPLIT_FORWARD_COMPAT);
             r
         };
-        match r {
-            r if r > 0 => Ok(r as usize),
-            0 => Err("blosc_compress: output does not fit".to_string()),
-            r => Err(format!("blosc_compress returned {r}")),
-        }
+        compressed("blosc_compress", r)
     }
 
     /// [`decompress_ctx`](Self::decompress_ctx) through the global API's pool of `threads`.
