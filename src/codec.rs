@@ -45,6 +45,20 @@ pub trait Codec: Send + Sync + fmt::Debug {
     /// instead of allocating (and faulting in) a new output per chunk. The default replaces
     /// `out` with `encode`'s result. The bytes are `encode`'s; on error `out`'s contents are
     /// unspecified (no partial frame is passed off as whole: the error says so).
+    ///
+    /// ```
+    /// use chunkcodec::{get_codec, DType};
+    /// use serde_json::json;
+    ///
+    /// let blosc = get_codec(&json!({"id": "blosc", "cname": "lz4", "clevel": 5})).unwrap();
+    /// let data: Vec<u8> = (0..4096u32).flat_map(|v| (v / 3).to_le_bytes()).collect();
+    /// let mut frame = Vec::new(); // one buffer for every chunk
+    /// for chunk in data.chunks(4000) {
+    ///     blosc.encode_into(chunk, DType::U4, &mut frame).unwrap();
+    ///     assert_eq!(frame, blosc.encode(chunk, DType::U4).unwrap());
+    ///     assert_eq!(blosc.decode(&frame).unwrap(), chunk);
+    /// }
+    /// ```
     fn encode_into(&self, input: &[u8], dtype: DType, out: &mut Vec<u8>) -> Result<()> {
         *out = self.encode(input, dtype)?;
         Ok(())
