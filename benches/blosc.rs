@@ -9,7 +9,7 @@
 
 use chunkcodec::compressors::blosc::{Blosc, Cname};
 use chunkcodec::{Codec, DType};
-use chunkcodec_kernels::peer::{Blosc2, CBlosc};
+use chunkcodec_kernels::peer::{Blosc2, CBlosc, Params};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -143,101 +143,96 @@ fn compare_in_process(
     data: &[u8],
     enc: &[u8],
 ) {
-    let gbs = |s: f64| data.len() as f64 / s / 1e9;
-    let mut out = vec![0u8; data.len()];
-    let mut theirs = vec![0u8; data.len() + 64];
     let t = threads as i32;
-    let report = |lib: &str,
-                  ratio: f64,
-                  (to, tt, re): (f64, f64, f64),
-                  (uo, ut, rd): (f64, f64, f64)| {
-        println!(
-            "    in process vs {lib:21}: ours enc {:6.2} dec {:6.2} GB/s, theirs enc {:6.2} dec {:6.2} GB/s, ratio {ratio:.3} => ours/theirs enc {re:.2}x dec {rd:.2}x (medians of per-round ratios)",
-            gbs(to), gbs(uo), gbs(tt), gbs(ut)
-        );
-    };
-    // Both sides write into an output buffer they keep between calls (ours through
-    // `encode_into`): the libraries' speed, not the allocator's.
-    let our_enc = || {
-        let mut out = Vec::new();
-        move || {
-            pool.install(|| codec.encode_into(black_box(data), DType::I4, &mut out))
-                .unwrap();
-            black_box(&out);
-        }
-    };
     if let Some(c) = &peers.cblosc {
-        let comp = |dst: &mut [u8]| {
-            if threads == 1 {
-                c.compress_ctx(5, 1, 4, data, dst, cname.name(), blocksize, 1)
-            } else {
-                c.compress_pooled(5, 1, 4, data, dst, cname.name(), blocksize, t)
-            }
-            .unwrap()
+        let p = Params {
+            clevel: 5,
+            doshuffle: 1,
+            typesize: 4,
+            cname: cname.name(),
+            blocksize,
+            threads: t,
         };
-        let n = comp(&mut theirs);
-        let frame = theirs[..n].to_vec();
-        let e = alternating(reps, our_enc(), || {
-            black_box(comp(&mut theirs));
-        });
-        let mut back = vec![0u8; data.len()];
-        let d = alternating(
-            reps,
-            || pool.install(|| codec.decode_into(black_box(enc), &mut out).unwrap()),
-            || {
+        let lib = format!(
+            "c-blosc {} t{threads}",
+            c.version().split(' ').next().unwrap_or("")
+        );
+        vs_peer(
+            &lib,
+            (reps, pool, codec, data, enc),
+            |dst| {
                 if threads == 1 {
-                    c.decompress_ctx(black_box(&frame), &mut back, 1).unwrap();
+                    c.compress_ctx(&p, data, dst)
                 } else {
-                    c.decompress_pooled(black_box(&frame), &mut back, t)
-                        .unwrap();
+                    c.compress_pooled(&p, data, dst)
+                }
+            },
+            |frame, dst| {
+                if threads == 1 {
+                    c.decompress_ctx(frame, dst, 1)
+                } else {
+                    c.decompress_pooled(frame, dst, t)
                 }
             },
         );
-        assert_eq!(back, data);
-        report(
-            &format!(
-                "c-blosc {} t{threads}",
-                c.version().split(' ').next().unwrap_or("")
-            ),
-            data.len() as f64 / n as f64,
-            e,
-            d,
-        );
     }
     if let (Some(b), Cname::Lz4) = (&peers.blosc2, cname) {
-        let ok = b.compress(5, 1, 4, "lz4", t as i16, data, &mut theirs);
-        match ok {
-            Ok(n) => {
-                let chunk = theirs[..n].to_vec();
-                let e = alternating(reps, our_enc(), || {
-                    black_box(
-                        b.compress(5, 1, 4, "lz4", t as i16, data, &mut theirs)
-                            .unwrap(),
-                    );
-                });
-                let mut back = vec![0u8; data.len()];
-                let d = alternating(
-                    reps,
-                    || pool.install(|| codec.decode_into(black_box(enc), &mut out).unwrap()),
-                    || {
-                        b.decompress(black_box(&chunk), &mut back, t as i16)
-                            .unwrap();
-                    },
-                );
-                assert_eq!(back, data);
-                report(
-                    &format!(
-                        "c-blosc2 {} t{threads}",
-                        b.version().split(' ').next().unwrap_or("")
-                    ),
-                    data.len() as f64 / n as f64,
-                    e,
-                    d,
-                );
-            }
-            Err(e) => println!("    in-process c-blosc2 skipped: {e}"),
-        }
+        let lib = format!(
+            "c-blosc2 {} t{threads}",
+            b.version().split(' ').next().unwrap_or("")
+        );
+        vs_peer(
+            &lib,
+            (reps, pool, codec, data, enc),
+            |dst| b.compress(5, 1, 4, "lz4", t as i16, data, dst),
+            |chunk, dst| b.decompress(chunk, dst, t as i16),
+        );
     }
+}
+
+/// One peer against ours: `compress` writes the peer's frame of `data` into its argument,
+/// `decompress` decodes a frame; both are timed in alternation with our `encode_into` (both
+/// sides writing into an output buffer they keep between calls: the libraries' speed, not
+/// the allocator's) and our `decode_into`.
+fn vs_peer(
+    lib: &str,
+    (reps, pool, codec, data, enc): (usize, &rayon::ThreadPool, &Blosc, &[u8], &[u8]),
+    mut compress: impl FnMut(&mut [u8]) -> Result<usize, String>,
+    mut decompress: impl FnMut(&[u8], &mut [u8]) -> Result<usize, String>,
+) {
+    let mut theirs = vec![0u8; data.len() + 64];
+    let n = match compress(&mut theirs) {
+        Ok(n) => n,
+        Err(e) => return println!("    in-process {lib} skipped: {e}"),
+    };
+    let frame = theirs[..n].to_vec();
+    let mut ours = Vec::new();
+    let e = alternating(
+        reps,
+        || {
+            pool.install(|| codec.encode_into(black_box(data), DType::I4, &mut ours))
+                .unwrap();
+            black_box(&ours);
+        },
+        || {
+            black_box(compress(&mut theirs).unwrap());
+        },
+    );
+    let (mut out, mut back) = (vec![0u8; data.len()], vec![0u8; data.len()]);
+    let d = alternating(
+        reps,
+        || pool.install(|| codec.decode_into(black_box(enc), &mut out).unwrap()),
+        || {
+            decompress(black_box(&frame), &mut back).unwrap();
+        },
+    );
+    assert_eq!(back, data);
+    let gbs = |s: f64| data.len() as f64 / s / 1e9;
+    let ((to, tt, re), (uo, ut, rd)) = (e, d);
+    println!(
+        "    in process vs {lib:21}: ours enc {:6.2} dec {:6.2} GB/s, theirs enc {:6.2} dec {:6.2} GB/s, ratio {:.3} => ours/theirs enc {re:.2}x dec {rd:.2}x (medians of per-round ratios)",
+        gbs(to), gbs(uo), gbs(tt), gbs(ut), data.len() as f64 / n as f64
+    );
 }
 
 fn main() {

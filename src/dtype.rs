@@ -200,6 +200,30 @@ impl DType {
         self.unit
     }
 
+    /// The float dtype of a complex dtype's real and imaginary parts (`<c16` -> `<f8`), in its
+    /// byte order; an error for other kinds (or a part size numpy has no float for).
+    pub fn complex_part(self) -> Result<DType> {
+        if self.kind != Kind::Complex {
+            return Err(Error::DType {
+                dtype: self.to_string(),
+                message: "not a complex dtype".into(),
+            });
+        }
+        Self::new(Kind::Float, self.itemsize() / 2, self.order)
+    }
+
+    /// The integer that holds a datetime64 / timedelta64 dtype's count (`i64` in its byte
+    /// order; NaT is `i64::MIN`); an error for other kinds.
+    pub fn time_count(self) -> Result<DType> {
+        if !matches!(self.kind, Kind::DateTime | Kind::TimeDelta) {
+            return Err(Error::DType {
+                dtype: self.to_string(),
+                message: "not a datetime64 / timedelta64 dtype".into(),
+            });
+        }
+        Self::new(Kind::Int, 8, self.order)
+    }
+
     /// The size of the parts whose bytes reverse when the byte order changes: the item size
     /// for numbers and datetimes, half of it for complex (real and imaginary parts swap each
     /// on its own), 4 for unicode code points, 1 (nothing to swap) for bool, bytes and void.

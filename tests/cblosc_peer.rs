@@ -17,7 +17,7 @@
 
 use chunkcodec::compressors::blosc::Blosc;
 use chunkcodec::{Codec, DType};
-use chunkcodec_kernels::peer::CBlosc;
+use chunkcodec_kernels::peer::{CBlosc, Params};
 use serde_json::json;
 
 struct Rng(u64);
@@ -181,23 +181,31 @@ fn frames_match_c_blosc_both_ways() {
                 continue;
             }
         };
+        let params = |threads: i32| Params {
+            clevel: case.clevel,
+            doshuffle: case.shuffle,
+            typesize: case.typesize,
+            cname: case.cname,
+            blocksize: case.blocksize,
+            threads,
+        };
         // numcodecs' call: blosc_compress_ctx into nbytes + 16, on `threads` threads.
         let c_frame = |threads: i32| {
             let mut frame = vec![0u8; data.len() + 16];
             let n = peer
-                .compress_ctx(
-                    case.clevel,
-                    case.shuffle,
-                    case.typesize,
-                    &data,
-                    &mut frame,
-                    case.cname,
-                    case.blocksize,
-                    threads,
-                )
+                .compress_ctx(&params(threads), &data, &mut frame)
                 .unwrap_or_else(|e| panic!("{case:?}: c-blosc, {threads} threads: {e}"));
             frame.truncate(n);
             frame
+        };
+        // We decode `frame` (c-blosc's, `what`) to the input, or a failure message.
+        let we_decode = |frame: &[u8], what: &str| match codec.decode(frame) {
+            Ok(d) if d == data => None,
+            Ok(d) => Some(format!(
+                "{case:?}: we decoded c-blosc's {what} to {} other bytes",
+                d.len()
+            )),
+            Err(e) => Some(format!("{case:?}: we cannot decode c-blosc's {what}: {e}")),
         };
         let theirs = c_frame(1);
         // zstd level 3 (Blosc clevel 2) is where libzstd 1.5.7 (ours) and numcodecs' 1.5.6
@@ -227,22 +235,14 @@ fn frames_match_c_blosc_both_ways() {
             )),
             Err(e) => failures.push(format!("{case:?}: c-blosc cannot decode our frame: {e}")),
         }
-        // We decode c-blosc's frame.
-        match codec.decode(&theirs) {
-            Ok(d) if d == data => {}
-            Ok(d) => failures.push(format!(
-                "{case:?}: we decoded c-blosc's frame to {} bytes, not the input",
-                d.len()
-            )),
-            Err(e) => failures.push(format!("{case:?}: we cannot decode c-blosc's frame: {e}")),
-        }
+        failures.extend(we_decode(&theirs, "frame"));
         // Every fourth case (another quarter): c-blosc's global API with a random split mode
         // (always / never / auto / forward-compatible) on one or two threads: frames c-blosc
         // writes though numcodecs never asks for them, which we must decode.
         // ALWAYS_SPLIT beyond c-blosc's decoder rule (items over 16 bytes or blocks under 128
         // items) is c-blosc's own trouble: its two-thread encoder crashed in its worker
         // (blosc.c t_blosc) on typesize 203 with 172 bytes, so ALWAYS_SPLIT frames are asked
-        // of one thread, and beyond the rule only when the input holds one item.
+        // of one thread, and beyond the rule only when the input holds at least one item.
         let beyond_rule = case.typesize > 16 || case.len / case.typesize < 128;
         if seed % 4 == 1 && !(beyond_rule && case.len < case.typesize) {
             let mut r = Rng(seed ^ 0x5151);
@@ -253,22 +253,15 @@ fn frames_match_c_blosc_both_ways() {
                 1 + r.below(2) as i32
             };
             let mut split = vec![0u8; data.len() + 16];
-            let p = (
-                case.clevel,
-                case.shuffle,
-                case.typesize,
-                case.blocksize,
-                threads,
-            );
             let n = peer
-                .compress_split(p, mode, &data, &mut split, case.cname)
+                .compress_split(&params(threads), mode, &data, &mut split)
                 .unwrap_or_else(|e| panic!("{case:?}: c-blosc, split mode {mode}: {e}"));
             split.truncate(n);
             split_frames += 1;
             // c-blosc 1.21 splits every full block under ALWAYS_SPLIT, but its decoder splits
             // only blocks of typesize <= 16 and >= 128 items: it cannot read its own frame then
-            // (reading past its buffers: it is not called on these). We decode as its decoder
-            // does, so there we must fail too, with an error (never other bytes).
+            // (it is not called on these). We decode as its decoder does, so there we must
+            // fail too, with an error (never other bytes).
             let le = |at: usize| u32::from_le_bytes(split[at..at + 4].try_into().unwrap());
             let (flags, ts, nbytes, bsize) = (split[2], usize::from(split[3]), le(4), le(8));
             let unreadable = mode == CBlosc::SPLIT_ALWAYS
@@ -289,16 +282,7 @@ fn frames_match_c_blosc_both_ways() {
         // Every fourth case: c-blosc with two threads (blocks placed in the order threads
         // finish), which we decode too.
         if seed % 4 == 0 {
-            let threaded = c_frame(2);
-            match codec.decode(&threaded) {
-                Ok(d) if d == data => {}
-                Ok(_) => failures.push(format!(
-                    "{case:?}: we decoded c-blosc's 2-thread frame to other bytes"
-                )),
-                Err(e) => failures.push(format!(
-                    "{case:?}: we cannot decode c-blosc's 2-thread frame: {e}"
-                )),
-            }
+            failures.extend(we_decode(&c_frame(2), "2-thread frame"));
         }
     }
     eprintln!(

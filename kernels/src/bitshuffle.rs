@@ -94,7 +94,7 @@ fn run_with(
     if n == 0 {
         return;
     }
-    if 8 * es > scratch.len() * 8 {
+    if es > scratch.len() {
         // A chunk of 8 elements would not fit the scratch: the reference is fine for such
         // rare, huge element sizes.
         return if forward {

@@ -79,26 +79,18 @@ impl Blosc2 {
             get(Blosc2Filter::Bitshuffle.symbol())?,
             get(Blosc2Filter::Bitunshuffle.symbol())?,
         ];
-        type InitFn = unsafe extern "C" fn();
-        type VersionFn = unsafe extern "C" fn() -> *const std::ffi::c_char;
         // SAFETY: `void blosc2_init(void)` per blosc2.h; it sets up global state and may be
         // called before any other function.
         if let Ok(init) = unsafe { lib.get::<InitFn>(b"blosc2_init") } {
             // SAFETY: as above.
             unsafe { init() };
         }
-        let mut version = String::from("unknown version");
         // SAFETY: `const char *blosc2_get_version_string(void)` per blosc2.h.
-        if let Ok(v) = unsafe { lib.get::<VersionFn>(b"blosc2_get_version_string") } {
-            // SAFETY: as above; the result is a static NUL-terminated string (or null).
-            let p = unsafe { v() };
-            if !p.is_null() {
-                // SAFETY: non-null NUL-terminated static string owned by the library.
-                version = unsafe { std::ffi::CStr::from_ptr(p) }
-                    .to_string_lossy()
-                    .into_owned();
-            }
-        }
+        let version = match unsafe { lib.get::<VersionFn>(b"blosc2_get_version_string") } {
+            // SAFETY: it returns a static NUL-terminated string (or null).
+            Ok(v) => unsafe { version_string(*v) },
+            Err(_) => "unknown version".to_string(),
+        };
         // The compressor's global API (c-blosc 1.x-style calls with process-wide settings),
         // when the library has it. The C signatures, from blosc2.h:
         // int blosc2_compress(int, int, int32_t, const void*, int32_t, void*, int32_t);
@@ -219,11 +211,7 @@ impl Blosc2 {
             (f.set_nthreads)(threads);
             (f.decompress)(src.as_ptr(), n, dst.as_mut_ptr(), cap)
         };
-        if r >= 0 {
-            Ok(r as usize)
-        } else {
-            Err(format!("blosc2_decompress returned {r}"))
-        }
+        decompressed("blosc2_decompress", r)
     }
 
     /// Runs one filter function on `src` into `dst`.
@@ -263,6 +251,30 @@ fn compressed(function: &str, r: i32) -> Result<usize, String> {
         r => Err(format!("{function} returned {r}")),
     }
 }
+
+/// A decompress function's result: the decoded length, or the error code.
+fn decompressed(function: &str, r: i32) -> Result<usize, String> {
+    usize::try_from(r).map_err(|_| format!("{function} returned {r}"))
+}
+
+/// The string a `const char *f(void)` version function returns ("unknown version" for null).
+///
+/// # Safety
+/// `f` must be such a function, returning null or a static NUL-terminated string.
+unsafe fn version_string(f: VersionFn) -> String {
+    // SAFETY: per this function's contract.
+    let p = unsafe { f() };
+    if p.is_null() {
+        return "unknown version".to_string();
+    }
+    // SAFETY: non-null, NUL-terminated, static, owned by the library.
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+type VersionFn = unsafe extern "C" fn() -> *const std::ffi::c_char;
+type InitFn = unsafe extern "C" fn();
 
 /// The `.venv` directories above the current directory and above the executable, nearest first.
 fn venv_candidates() -> Vec<PathBuf> {
@@ -359,22 +371,12 @@ impl CBlosc {
         let set_splitmode = get!(SetModeFn, "blosc_set_splitmode");
         let compress = get!(CompressFn, "blosc_compress");
         let decompress = get!(DecompressFn, "blosc_decompress");
-        type InitFn = unsafe extern "C" fn();
-        type VersionFn = unsafe extern "C" fn() -> *const std::ffi::c_char;
         let init = get!(InitFn, "blosc_init");
         // SAFETY: `void blosc_init(void)` sets up the global API's state; no preconditions.
         unsafe { init() };
         let version_fn = get!(VersionFn, "blosc_get_version_string");
         // SAFETY: `const char *blosc_get_version_string(void)` returns a static string.
-        let p = unsafe { version_fn() };
-        let version = if p.is_null() {
-            "unknown version".to_string()
-        } else {
-            // SAFETY: non-null, NUL-terminated, static, owned by the library.
-            unsafe { std::ffi::CStr::from_ptr(p) }
-                .to_string_lossy()
-                .into_owned()
-        };
+        let version = unsafe { version_string(version_fn) };
         Ok(CBlosc {
             path: path.to_path_buf(),
             version,
@@ -469,22 +471,11 @@ impl CBlosc {
         std::ffi::CString::new(cname).map_err(|_| format!("cname {cname:?} has a NUL byte"))
     }
 
-    /// `blosc_compress_ctx` (numcodecs' single-threaded path when `threads` is 1): compresses
-    /// `src` into `dst` and returns the frame's length. An error when c-blosc returns 0 (the
-    /// frame does not fit `dst`) or a negative code.
-    #[allow(clippy::too_many_arguments)]
-    pub fn compress_ctx(
-        &self,
-        clevel: i32,
-        doshuffle: i32,
-        typesize: usize,
-        src: &[u8],
-        dst: &mut [u8],
-        cname: &str,
-        blocksize: usize,
-        threads: i32,
-    ) -> Result<usize, String> {
-        let name = Self::cname(cname)?;
+    /// `blosc_compress_ctx` (numcodecs' single-threaded path when `p.threads` is 1):
+    /// compresses `src` into `dst` and returns the frame's length. An error when c-blosc
+    /// returns 0 (the frame does not fit `dst`) or a negative code.
+    pub fn compress_ctx(&self, p: &Params, src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
+        let name = Self::cname(p.cname)?;
         // c-blosc's global split mode applies here too: no global-API call may change it
         // meanwhile (they take the lock exclusively).
         let _shared = self.global.read().unwrap_or_else(|e| e.into_inner());
@@ -493,16 +484,16 @@ impl CBlosc {
         // destsize bytes; `name` is NUL-terminated and outlives the call.
         let r = unsafe {
             (self.compress_ctx)(
-                clevel,
-                doshuffle,
-                typesize,
+                p.clevel,
+                p.doshuffle,
+                p.typesize,
                 src.len(),
                 src.as_ptr(),
                 dst.as_mut_ptr(),
                 dst.len(),
                 name.as_ptr(),
-                blocksize,
-                threads,
+                p.blocksize,
+                p.threads,
             )
         };
         compressed("blosc_compress_ctx", r)
@@ -516,38 +507,20 @@ impl CBlosc {
         dst: &mut [u8],
         threads: i32,
     ) -> Result<usize, String> {
-        if src.len() < 16 {
-            return Err("frame shorter than its 16-byte header".to_string());
-        }
+        has_header(src)?;
         // SAFETY: src holds at least the 16-byte header c-blosc reads first, dst is valid for
         // dst.len() writable bytes and c-blosc writes at most destsize; the frame itself is
         // trusted per this function's contract.
         let r =
             unsafe { (self.decompress_ctx)(src.as_ptr(), dst.as_mut_ptr(), dst.len(), threads) };
-        if r >= 0 {
-            Ok(r as usize)
-        } else {
-            Err(format!("blosc_decompress_ctx returned {r}"))
-        }
+        decompressed("blosc_decompress_ctx", r)
     }
 
     /// [`compress_ctx`](Self::compress_ctx) through c-blosc's global API and its persistent
-    /// pool of `threads` threads (numcodecs' threaded path), with c-blosc's default split
+    /// pool of `p.threads` threads (numcodecs' threaded path), with c-blosc's default split
     /// mode ([`SPLIT_FORWARD_COMPAT`](Self::SPLIT_FORWARD_COMPAT)).
-    #[allow(clippy::too_many_arguments)]
-    pub fn compress_pooled(
-        &self,
-        clevel: i32,
-        doshuffle: i32,
-        typesize: usize,
-        src: &[u8],
-        dst: &mut [u8],
-        cname: &str,
-        blocksize: usize,
-        threads: i32,
-    ) -> Result<usize, String> {
-        let p = (clevel, doshuffle, typesize, blocksize, threads);
-        self.compress_split(p, Self::SPLIT_FORWARD_COMPAT, src, dst, cname)
+    pub fn compress_pooled(&self, p: &Params, src: &[u8], dst: &mut [u8]) -> Result<usize, String> {
+        self.compress_split(p, Self::SPLIT_FORWARD_COMPAT, src, dst)
     }
 
     /// `BLOSC_ALWAYS_SPLIT`: every block split into `typesize` streams.
@@ -561,35 +534,32 @@ impl CBlosc {
 
     /// The global API's compress with a split mode (`blosc_set_splitmode`, one of the
     /// `SPLIT_*` constants): frames c-blosc writes but numcodecs never asks for.
-    /// `p` is `(clevel, doshuffle, typesize, blocksize, threads)`.
     pub fn compress_split(
         &self,
-        p: (i32, i32, usize, usize, i32),
+        p: &Params,
         splitmode: i32,
         src: &[u8],
         dst: &mut [u8],
-        cname: &str,
     ) -> Result<usize, String> {
-        let (clevel, doshuffle, typesize, blocksize, threads) = p;
         if !(1..=4).contains(&splitmode) {
             return Err(format!("split mode {splitmode} is not 1..=4"));
         }
-        let name = Self::cname(cname)?;
+        let name = Self::cname(p.cname)?;
         let _guard = self.global.write().unwrap_or_else(|e| e.into_inner());
         // SAFETY: the global setters take plain values / a NUL-terminated string that outlives
         // the call; the lock keeps other callers of the global API out meanwhile. The compress
         // call has compress_ctx's buffer contract.
         let r = unsafe {
-            (self.set_nthreads)(threads);
+            (self.set_nthreads)(p.threads);
             if (self.set_compressor)(name.as_ptr()) < 0 {
-                return Err(format!("c-blosc does not know compressor {cname:?}"));
+                return Err(format!("c-blosc does not know compressor {:?}", p.cname));
             }
-            (self.set_blocksize)(blocksize);
+            (self.set_blocksize)(p.blocksize);
             (self.set_splitmode)(splitmode);
             let r = (self.compress)(
-                clevel,
-                doshuffle,
-                typesize,
+                p.clevel,
+                p.doshuffle,
+                p.typesize,
                 src.len(),
                 src.as_ptr(),
                 dst.as_mut_ptr(),
@@ -609,21 +579,37 @@ impl CBlosc {
         dst: &mut [u8],
         threads: i32,
     ) -> Result<usize, String> {
-        if src.len() < 16 {
-            return Err("frame shorter than its 16-byte header".to_string());
-        }
+        has_header(src)?;
         let _guard = self.global.write().unwrap_or_else(|e| e.into_inner());
         // SAFETY: as decompress_ctx; the lock keeps other callers of the global API out.
         let r = unsafe {
             (self.set_nthreads)(threads);
             (self.decompress)(src.as_ptr(), dst.as_mut_ptr(), dst.len())
         };
-        if r >= 0 {
-            Ok(r as usize)
-        } else {
-            Err(format!("blosc_decompress returned {r}"))
-        }
+        decompressed("blosc_decompress", r)
     }
+}
+
+/// c-blosc 1.x's compression arguments (as `blosc_compress_ctx` takes them).
+#[derive(Clone, Copy, Debug)]
+pub struct Params<'a> {
+    pub clevel: i32,
+    /// 0 none, 1 byte shuffle, 2 bitshuffle.
+    pub doshuffle: i32,
+    pub typesize: usize,
+    /// `blosclz`, `lz4`, `lz4hc`, `zlib`, `zstd`.
+    pub cname: &'a str,
+    /// 0: automatic.
+    pub blocksize: usize,
+    pub threads: i32,
+}
+
+/// A frame for c-blosc's decoders holds at least its 16-byte header.
+fn has_header(src: &[u8]) -> Result<(), String> {
+    if src.len() < 16 {
+        return Err("frame shorter than its 16-byte header".to_string());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -97,11 +97,9 @@ fn castable(from: DType, to: DType) -> bool {
 /// numpy's unsafe cast of `src` (elements of `from`) into `dst` (elements of `to`), for the
 /// pairs [`castable`] accepts; `dst` holds as many elements.
 fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
-    let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
-    let i64_of = |d: DType| DType::new(Kind::Int, 8, d.byte_order());
     match (from.kind(), to.kind()) {
         (Kind::Complex, Kind::Complex) => {
-            if let (Ok(a), Ok(b)) = (half(from), half(to)) {
+            if let (Ok(a), Ok(b)) = (from.complex_part(), to.complex_part()) {
                 // Parts interleave the same way on both sides: a float cast of 2n values.
                 cast_slice(src, a, dst, b);
             }
@@ -116,17 +114,17 @@ fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
             }
         }
         _ if is_time(from) && is_time(to) => {
-            if let (Ok(a), Ok(b)) = (i64_of(from), i64_of(to)) {
+            if let (Ok(a), Ok(b)) = (from.time_count(), to.time_count()) {
                 cast_slice(src, a, dst, b);
             }
         }
         _ if is_time(from) => {
-            if let Ok(a) = i64_of(from) {
+            if let Ok(a) = from.time_count() {
                 cast_slice(src, a, dst, to);
             }
         }
         _ if is_time(to) => {
-            if let Ok(b) = i64_of(to) {
+            if let Ok(b) = to.time_count() {
                 cast_slice(src, from, dst, b);
             }
         }
@@ -136,9 +134,8 @@ fn convert(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
 
 /// [`convert`] between complex and a number (either way), one block.
 fn convert_complex(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
-    let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
     if from.kind() == Kind::Complex {
-        let Ok(h) = half(from) else { return };
+        let Ok(h) = from.complex_part() else { return };
         if to.kind() == Kind::Bool {
             // numpy: true when either part is non-zero.
             let mut parts = vec![0u8; src.len() / h.itemsize()];
@@ -155,7 +152,7 @@ fn convert_complex(src: &[u8], from: DType, dst: &mut [u8], to: DType) {
             cast_slice(&real, h, dst, to);
         }
     } else {
-        let Ok(h) = half(to) else { return };
+        let Ok(h) = to.complex_part() else { return };
         let mut real = vec![0u8; dst.len() / 2];
         cast_slice(src, from, &mut real, h);
         for (d, r) in dst

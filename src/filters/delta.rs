@@ -82,8 +82,7 @@ impl Delta {
         let mode = match (dtype.kind(), astype.kind()) {
             (a, b) if a.is_numeric() && b.is_numeric() => Mode::Numbers,
             (Kind::Complex, Kind::Complex) => {
-                let half = |d: DType| DType::new(Kind::Float, d.itemsize() / 2, d.byte_order());
-                Mode::Complex(half(dtype)?, half(astype)?)
+                Mode::Complex(dtype.complex_part()?, astype.complex_part()?)
             }
             (Kind::TimeDelta, Kind::TimeDelta) if dtype.time_unit() == astype.time_unit() => {
                 Mode::TimeDelta

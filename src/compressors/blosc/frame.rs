@@ -726,17 +726,16 @@ pub(crate) fn encode_into(p: &EncodeParams, input: &[u8], out: &mut Vec<u8>) -> 
     }
     let threads = rayon::current_num_threads();
     if crate::parallel::inner_parallelism() && nbytes >= PARALLEL_MIN_BYTES {
-        let frame = std::mem::take(out);
-        if let Some((mut frame, starts)) =
-            encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes, frame)
+        let buf = std::mem::take(out);
+        if let Some((frame, starts)) =
+            encode_parallel(p, input, blocksize, &splits_of, threads, maxbytes, buf)
         {
-            let cbytes = frame.len();
-            if write_head(&mut frame, header(flags, cbytes), &starts) {
-                *out = frame;
+            // Kept either way: the serial encoder below reuses the buffer.
+            *out = frame;
+            let cbytes = out.len();
+            if write_head(out, header(flags, cbytes), &starts) {
                 return Ok(());
             }
-            // The serial encoder below reuses the buffer.
-            *out = frame;
         }
     }
     // Serial: every stream goes straight into the frame, under c-blosc's budget.
